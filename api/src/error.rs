@@ -1,0 +1,390 @@
+//! The only mapping from failures to HTTP: every error leaves as `application/problem+json`
+//! (RFC 9457) with a stable `code`. Server-side causes are logged here and never echoed.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Seconds a client should wait before retrying while the database is unavailable.
+pub const RETRY_AFTER_SECONDS: u32 = 2;
+
+/// A field at fault in a request, named by its JSON path (`steps[2].status`) or query parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem: `urn:ctg:problem:<code>`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable, snake_case: clients branch on this, not on `title` or `detail`.
+    pub code: String,
+    /// The fields at fault, for validation errors.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// Every way a request can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(BadRequest),
+    #[error("{entity} not found")]
+    NotFound { entity: &'static str },
+    #[error("no such route")]
+    NoRoute,
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("If-Match header required")]
+    PreconditionRequired,
+    #[error("stale version")]
+    PreconditionFailed { current_version: i32 },
+    #[error("request body too large")]
+    PayloadTooLarge { limit: usize },
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// A request that cannot be understood as sent (syntax, unknown field, bad query parameter).
+#[derive(Debug)]
+pub struct BadRequest {
+    pub code: &'static str,
+    pub detail: String,
+    pub errors: Vec<FieldError>,
+}
+
+impl std::fmt::Display for BadRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
+impl ApiError {
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::BadRequest(BadRequest {
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+        })
+    }
+
+    pub fn bad_field(code: &'static str, field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self::BadRequest(BadRequest {
+            code,
+            detail: format!("{field}: {message}"),
+            errors: vec![FieldError::new(field, message)],
+        })
+    }
+
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn not_found(entity: &'static str) -> Self {
+        Self::NotFound { entity }
+    }
+
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest(bad) => bad.code,
+            Self::NotFound { .. } => "not_found",
+            Self::NoRoute => "no_such_route",
+            Self::Conflict { code, .. } => code,
+            Self::Validation(_) => "validation_failed",
+            Self::PreconditionRequired => "if_match_required",
+            Self::PreconditionFailed { .. } => "version_mismatch",
+            Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::Unavailable(_) => "service_unavailable",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            Self::BadRequest(bad) => bad.detail.clone(),
+            Self::NotFound { entity } => format!("No {entity} with this id is visible to you."),
+            Self::NoRoute => "No route matches this method and path: see /openapi.json.".into(),
+            Self::Conflict { detail, .. } => detail.clone(),
+            Self::Validation(errors) => format!(
+                "{} field(s) failed validation: {}.",
+                errors.len(),
+                errors
+                    .iter()
+                    .map(|e| e.field.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Self::PreconditionRequired => {
+                "This request changes a resource: send If-Match with its current ETag.".into()
+            }
+            Self::PreconditionFailed { current_version } => format!(
+                "The resource has changed since you read it (current ETag \"{current_version}\"): \
+                 read it again and reapply your change."
+            ),
+            Self::PayloadTooLarge { limit } => {
+                format!("The request body exceeds the limit of {limit} bytes.")
+            }
+            Self::UnsupportedMediaType => {
+                "Send the body as application/json (or application/merge-patch+json for PATCH)."
+                    .into()
+            }
+            // Generic on purpose: the cause is logged, never echoed.
+            Self::Unavailable(_) => {
+                "The database is unavailable for the moment: retry after the delay given.".into()
+            }
+            Self::Internal(_) => "An unexpected error occurred; it has been logged.".into(),
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code();
+        let code = self.code();
+        let errors = match self {
+            Self::Validation(errors) => errors.clone(),
+            Self::BadRequest(bad) => bad.errors.clone(),
+            _ => Vec::new(),
+        };
+        Problem {
+            problem_type: format!("urn:ctg:problem:{code}"),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            status: status.as_u16(),
+            detail: self.detail(),
+            code: code.to_string(),
+            errors,
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::NotFound { .. } | Self::NoRoute => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Self::Internal(cause) => tracing::error!(%cause, "request failed"),
+            Self::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
+            _ => {}
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type("application/problem+json");
+        match self {
+            Self::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS.to_string()));
+            }
+            Self::PreconditionFailed { current_version } => {
+                response.insert_header((header::ETAG, crate::http::etag::etag(*current_version)));
+            }
+            _ => {}
+        }
+        response.json(self.problem())
+    }
+}
+
+/// Constraint names that mean "a value the client sent is not acceptable", with the field it
+/// concerns. Violations of these answer 422; other unique violations answer 409.
+const FIELD_CONSTRAINTS: &[(&str, &str, &str)] = &[
+    ("partners_kind_valid", "kind", "unknown partner kind"),
+    (
+        "conventions_years_ordered",
+        "end_year",
+        "must not be before start_year",
+    ),
+    (
+        "actions_years_ordered",
+        "end_year",
+        "must not be before start_year",
+    ),
+    (
+        "convention_signatories_partner_id_fkey",
+        "signatory_ids",
+        "unknown partner",
+    ),
+    (
+        "convention_associated_partners_partner_id_fkey",
+        "associated_partner_ids",
+        "unknown partner",
+    ),
+    ("action_pilots_partner_id_fkey", "pilots", "unknown partner"),
+    (
+        "action_partners_partner_id_fkey",
+        "partners",
+        "unknown partner",
+    ),
+    (
+        "action_steps_pilot_partner_id_fkey",
+        "steps",
+        "unknown pilot partner",
+    ),
+];
+
+/// Unique constraints, with the conflict they mean to a client.
+const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
+    (
+        "partners_name_key",
+        "duplicate_partner",
+        "A partner with this name already exists.",
+    ),
+    (
+        "axes_convention_id_number_key",
+        "duplicate_number",
+        "This convention already has an axis with this number.",
+    ),
+    (
+        "objectives_axis_id_number_key",
+        "duplicate_number",
+        "This axis already has an objective with this number.",
+    ),
+    (
+        "actions_objective_id_number_key",
+        "duplicate_number",
+        "This objective already has an action with this number.",
+    ),
+    (
+        "convention_signatories_pkey",
+        "duplicate_partner",
+        "A partner is listed twice among the signatories.",
+    ),
+    (
+        "convention_associated_partners_pkey",
+        "duplicate_partner",
+        "A partner is listed twice among the associated partners.",
+    ),
+    (
+        "action_pilots_pkey",
+        "duplicate_partner",
+        "A partner is listed twice among the pilots.",
+    ),
+    (
+        "action_partners_pkey",
+        "duplicate_partner",
+        "A partner is listed twice among the associated partners.",
+    ),
+];
+
+impl From<DieselError> for ApiError {
+    fn from(error: DieselError) -> Self {
+        match &error {
+            DieselError::NotFound => Self::not_found("resource"),
+            DieselError::DatabaseError(kind, info) => {
+                let constraint = info.constraint_name().unwrap_or_default();
+                match kind {
+                    DatabaseErrorKind::UniqueViolation => UNIQUE_CONSTRAINTS
+                        .iter()
+                        .find(|(name, ..)| *name == constraint)
+                        .map(|(_, code, detail)| Self::conflict(code, *detail))
+                        .unwrap_or_else(|| Self::conflict("duplicate", "This resource already exists.")),
+                    // A delete or update blocked by rows that still point here.
+                    DatabaseErrorKind::ForeignKeyViolation
+                        if info.message().starts_with("update or delete") =>
+                    {
+                        Self::conflict(
+                            "still_referenced",
+                            format!(
+                                "Other records still refer to this one ({}): remove or move them first.",
+                                info.table_name().unwrap_or("another table")
+                            ),
+                        )
+                    }
+                    DatabaseErrorKind::ForeignKeyViolation | DatabaseErrorKind::CheckViolation => {
+                        match FIELD_CONSTRAINTS.iter().find(|(name, ..)| *name == constraint) {
+                            Some((_, field, message)) => Self::invalid(*field, *message),
+                            None => Self::Internal(error.to_string()),
+                        }
+                    }
+                    DatabaseErrorKind::ClosedConnection => Self::Unavailable(error.to_string()),
+                    DatabaseErrorKind::Unknown if is_outage(info.message()) => {
+                        Self::Unavailable(error.to_string())
+                    }
+                    _ => Self::Internal(error.to_string()),
+                }
+            }
+            _ => Self::Internal(error.to_string()),
+        }
+    }
+}
+
+/// PostgreSQL going away mid-request, or cancelling a statement that ran too long, is an
+/// outage to retry, not a bug.
+fn is_outage(message: &str) -> bool {
+    const SIGNS: &[&str] = &[
+        "terminating connection",
+        "server closed the connection",
+        "could not receive data",
+        "could not send data",
+        "no connection to the server",
+        "canceling statement due to statement timeout",
+        "the database system is",
+    ];
+    SIGNS.iter().any(|sign| message.contains(sign))
+}
+
+impl From<diesel::r2d2::PoolError> for ApiError {
+    fn from(error: diesel::r2d2::PoolError) -> Self {
+        Self::Unavailable(error.to_string())
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(error: actix_web::error::BlockingError) -> Self {
+        Self::Internal(error.to_string())
+    }
+}
+
+/// Reads a missing row as a 404 naming what was looked for.
+pub trait OrNotFound<T> {
+    fn or_not_found(self, entity: &'static str) -> Result<T, ApiError>;
+}
+
+impl<T> OrNotFound<T> for diesel::QueryResult<T> {
+    fn or_not_found(self, entity: &'static str) -> Result<T, ApiError> {
+        self.map_err(|error| match error {
+            DieselError::NotFound => ApiError::not_found(entity),
+            other => other.into(),
+        })
+    }
+}

@@ -1,0 +1,193 @@
+//! `JsonBody<T>`: the request body parsed strictly, with the JSON path of the field at fault.
+//!
+//! actix's `web::Json` reports serde errors without telling a client which field was wrong, nor
+//! telling an unknown field (400) from a missing or invalid one (422): this extractor does both.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::web::BytesMut;
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldError};
+
+/// Bodies larger than this are refused with 413 (the contract's limit for ordinary routes).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// A JSON request body deserialised into `T`, refusing unknown fields.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let media_type_ok = is_json_media_type(req);
+        let declared_length = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !media_type_ok {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            if declared_length.is_some_and(|length| length > BODY_LIMIT) {
+                return Err(ApiError::PayloadTooLarge { limit: BODY_LIMIT });
+            }
+            let mut body = BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk =
+                    chunk.map_err(|e| ApiError::bad_request("malformed_body", e.to_string()))?;
+                if body.len() + chunk.len() > BODY_LIMIT {
+                    return Err(ApiError::PayloadTooLarge { limit: BODY_LIMIT });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse(&body).map(JsonBody)
+        })
+    }
+}
+
+fn is_json_media_type(req: &HttpRequest) -> bool {
+    let Some(content_type) = req.headers().get(header::CONTENT_TYPE) else {
+        return false;
+    };
+    let essence = content_type
+        .to_str()
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence == "application/merge-patch+json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Deserialises `body`, turning serde's error into the contract's 400 or 422.
+pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(body);
+    let parsed = serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        classify(&path, &inner)
+    })?;
+    Ok(parsed)
+}
+
+fn classify(path: &str, error: &serde_json::Error) -> ApiError {
+    use serde_json::error::Category;
+    let message = strip_position(&error.to_string());
+    match error.classify() {
+        Category::Syntax | Category::Eof | Category::Io => ApiError::bad_request(
+            "malformed_json",
+            format!("The body is not valid JSON: {message}."),
+        ),
+        Category::Data => {
+            if quoted_after(&message, "unknown field ").is_some() {
+                // The path already ends with the unknown field's name.
+                return ApiError::bad_field("unknown_field", path, "unknown field");
+            }
+            if let Some(field) = quoted_after(&message, "missing field ") {
+                return ApiError::Validation(vec![FieldError::new(
+                    join_path(path, &field),
+                    "is required",
+                )]);
+            }
+            let field = if path == "." {
+                "body".to_string()
+            } else {
+                path.to_string()
+            };
+            ApiError::Validation(vec![FieldError::new(field, message)])
+        }
+    }
+}
+
+/// serde_json appends " at line L column C", which means nothing to the field's owner.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// The name in backquotes after `prefix`, as serde writes `unknown field `x``.
+fn quoted_after(message: &str, prefix: &str) -> Option<String> {
+    let rest = message.strip_prefix(prefix)?;
+    let rest = rest.strip_prefix('`')?;
+    rest.split('`').next().map(str::to_string)
+}
+
+fn join_path(path: &str, field: &str) -> String {
+    if path.is_empty() || path == "." {
+        field.to_string()
+    } else {
+        // For a missing field, the path points at the object that lacks it.
+        format!("{path}.{field}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Step {
+        text: String,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        title: String,
+        #[serde(default)]
+        steps: Vec<Step>,
+    }
+
+    fn field_of(error: ApiError) -> (u16, String) {
+        let problem = error.problem();
+        let field = problem
+            .errors
+            .first()
+            .map(|e| e.field.clone())
+            .unwrap_or_default();
+        (problem.status, field)
+    }
+
+    #[test]
+    fn names_the_nested_field_at_fault() {
+        let error =
+            parse::<Body>(br#"{"title":"t","steps":[{"text":"a"},{"text":3}]}"#).unwrap_err();
+        assert_eq!(field_of(error), (422, "steps[1].text".into()));
+    }
+
+    #[test]
+    fn unknown_fields_are_a_bad_request() {
+        let error = parse::<Body>(br#"{"title":"t","colour":"red"}"#).unwrap_err();
+        assert_eq!(field_of(error), (400, "colour".into()));
+        let error = parse::<Body>(br#"{"title":"t","steps":[{"text":"a","x":1}]}"#).unwrap_err();
+        assert_eq!(field_of(error), (400, "steps[0].x".into()));
+    }
+
+    #[test]
+    fn missing_fields_and_syntax() {
+        assert_eq!(
+            field_of(parse::<Body>(b"{}").unwrap_err()),
+            (422, "title".into())
+        );
+        assert_eq!(
+            parse::<Body>(b"{\"title\":").unwrap_err().problem().status,
+            400
+        );
+    }
+}

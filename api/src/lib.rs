@@ -1,0 +1,17 @@
+//! ctg: steering a Convention Territoriale Globale over a REST/JSON API.
+
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod openapi;
+pub mod serve;
+pub mod startup;
+
+pub mod actions;
+pub mod axes;
+pub mod conventions;
+pub mod objectives;
+pub mod partners;

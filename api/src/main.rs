@@ -1,0 +1,95 @@
+//! The `ctg` command line. Everything it does is a library call, so that it can be tested.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use ctg::config::{LogFormat, Settings};
+use ctg::db::embedded::EmbeddedPostgres;
+
+#[derive(Parser)]
+#[command(
+    name = "ctg",
+    version,
+    about = "Steering a Convention Territoriale Globale (CTG)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (on the embedded PostgreSQL when DATABASE_URL is unset).
+    Serve,
+    /// Apply pending migrations to the database.
+    Migrate,
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Manage a private PostgreSQL cluster (used by scripts/test).
+    #[command(hide = true)]
+    Pg {
+        #[command(subcommand)]
+        action: PgAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum PgAction {
+    /// Start the cluster under DIR (creating it if needed); print `DATABASE_URL=<admin url>`.
+    Start {
+        #[arg(long)]
+        data_dir: PathBuf,
+    },
+    /// Stop the cluster under DIR.
+    Stop {
+        #[arg(long)]
+        data_dir: PathBuf,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Openapi => {
+            print!("{}", ctg::openapi::document_text());
+            Ok(())
+        }
+        Command::Pg { action } => match action {
+            PgAction::Start { data_dir } => {
+                let cluster = EmbeddedPostgres::start(&data_dir)?;
+                println!("DATABASE_URL={}", cluster.admin_url());
+                Ok(())
+            }
+            PgAction::Stop { data_dir } => Ok(EmbeddedPostgres::stop(&data_dir)?),
+        },
+        Command::Migrate => {
+            let settings = Settings::from_env()?;
+            init_logging(settings.log_format);
+            let url = settings
+                .database_url
+                .context("DATABASE_URL must name the database to migrate")?;
+            let applied = ctg::serve::migrate(&url.0)?;
+            tracing::info!(count = applied.len(), ?applied, "migrations applied");
+            Ok(())
+        }
+        Command::Serve => {
+            let settings = Settings::from_env()?;
+            init_logging(settings.log_format);
+            ctg::serve::serve(settings)
+        }
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}

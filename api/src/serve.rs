@@ -1,0 +1,64 @@
+//! `ctg serve`: find or start the database, migrate it, and serve until stopped.
+
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use diesel::{Connection, PgConnection};
+
+use crate::config::Settings;
+use crate::db::embedded::EmbeddedPostgres;
+use crate::startup::{self, AppState};
+
+/// How long `serve` and `migrate` wait for a database that is still starting.
+const CONNECT_PATIENCE: Duration = Duration::from_secs(30);
+
+/// Applies pending migrations to the database at `url`; returns the versions applied.
+pub fn migrate(url: &str) -> anyhow::Result<Vec<String>> {
+    let mut conn = connect_patiently(url)?;
+    crate::db::migrations::run_pending(&mut conn)
+}
+
+fn connect_patiently(url: &str) -> anyhow::Result<PgConnection> {
+    let started = Instant::now();
+    loop {
+        match PgConnection::establish(url) {
+            Ok(conn) => return Ok(conn),
+            Err(error) if started.elapsed() < CONNECT_PATIENCE => {
+                tracing::warn!(%error, "database not reachable yet; retrying");
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            Err(error) => {
+                return Err(error).context("cannot connect to the database (check DATABASE_URL)")
+            }
+        }
+    }
+}
+
+/// Serves the API until SIGTERM (drains in-flight requests) or SIGINT.
+pub fn serve(settings: Settings) -> anyhow::Result<()> {
+    let (database_url, embedded) = match &settings.database_url {
+        Some(url) => (url.0.clone(), None),
+        None => {
+            tracing::info!(dir = %settings.data_dir.display(), "DATABASE_URL is not set: using the embedded PostgreSQL");
+            let cluster = EmbeddedPostgres::start(&settings.data_dir)?;
+            (cluster.database_url().to_string(), Some(cluster))
+        }
+    };
+    let applied = migrate(&database_url)?;
+    tracing::info!(count = applied.len(), "migrations applied");
+
+    let pool = crate::db::pool(&database_url, &settings.pool);
+    let listener = TcpListener::bind(settings.bind)
+        .with_context(|| format!("cannot listen on {} (set CTG_BIND)", settings.bind))?;
+    let address = listener.local_addr()?;
+    println!("ctg serving on http://{address} (API reference: http://{address}/docs/)");
+
+    let result = actix_web::rt::System::new().block_on(async move {
+        startup::run(listener, AppState { pool }, settings.workers)?.await
+    });
+    if embedded.is_some() {
+        EmbeddedPostgres::stop(&settings.data_dir)?;
+    }
+    Ok(result?)
+}

@@ -1,0 +1,91 @@
+//! Builds the application: used alike by `ctg serve`, the tests and the spec exporter.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa_actix_web::{scope, service_config::ServiceConfig, AppExt};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::db::DbPool;
+use crate::error::ApiError;
+use crate::{actions, axes, conventions, health, objectives, partners};
+
+/// Everything a request handler may need, shared by all workers.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+}
+
+/// Every documented route. The OpenAPI document is collected from exactly these.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(scope("/api/v1").configure(|api| {
+        partners::routes(api);
+        conventions::routes(api);
+        axes::routes(api);
+        objectives::routes(api);
+        actions::routes(api);
+    }));
+    health::routes(cfg);
+}
+
+/// Starts serving on `listener`; the returned server runs until stopped (SIGTERM drains).
+pub fn run(
+    listener: TcpListener,
+    state: AppState,
+    workers: Option<usize>,
+) -> std::io::Result<Server> {
+    let spec: utoipa::openapi::OpenApi =
+        serde_json::from_value(crate::openapi::document()).expect("the document round-trips");
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .into_utoipa_app()
+            .map(|app| {
+                app.wrap(
+                    DefaultHeaders::new()
+                        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                        .add((header::CACHE_CONTROL, "no-store")),
+                )
+                .wrap_fn(|req, srv| {
+                    use actix_web::dev::Service;
+                    let request_id = req.extensions().get::<RequestId>().copied();
+                    let response = srv.call(req);
+                    async move {
+                        let mut response = response.await?;
+                        if let Some(id) = request_id {
+                            if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
+                                response
+                                    .headers_mut()
+                                    .insert(header::HeaderName::from_static("x-request-id"), value);
+                            }
+                        }
+                        Ok(response)
+                    }
+                })
+                .wrap(TracingLogger::default())
+                .app_data(web::Data::new(state.pool.clone()))
+                .app_data(web::QueryConfig::default().error_handler(|error, _| {
+                    ApiError::bad_request("invalid_query", error.to_string()).into()
+                }))
+                .app_data(
+                    web::PathConfig::default()
+                        .error_handler(|_, _| ApiError::not_found("resource").into()),
+                )
+            })
+            .configure(routes)
+            .into_app()
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
+            .service(web::redirect("/docs", "/docs/"))
+            .default_service(web::to(|| async {
+                HttpResponse::from_error(ApiError::NoRoute)
+            }))
+    })
+    .listen(listener)?;
+    if let Some(workers) = workers {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}

@@ -1,0 +1,2 @@
+DROP FUNCTION ctg_fold(text);
+DROP TABLE partners;

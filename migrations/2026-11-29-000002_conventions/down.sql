@@ -1,0 +1,3 @@
+DROP TABLE convention_associated_partners;
+DROP TABLE convention_signatories;
+DROP TABLE conventions;

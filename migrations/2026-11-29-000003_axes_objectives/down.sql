@@ -1,0 +1,2 @@
+DROP TABLE objectives;
+DROP TABLE axes;

@@ -1,0 +1,13 @@
+//! Integration tests: every test owns a PostgreSQL database cloned from a migrated template and
+//! talks to the real server over HTTP. Run with `scripts/test` (it provides `DATABASE_URL`).
+
+mod support;
+
+mod actions;
+mod axes;
+mod conventions;
+mod health;
+mod migrations;
+mod objectives;
+mod openapi;
+mod partners;

@@ -1,0 +1,81 @@
+//! The committed OpenAPI document is the one the code generates, and it documents every error.
+
+#[test]
+fn committed_spec_matches_the_code() {
+    let committed_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/openapi.json");
+    let committed = std::fs::read_to_string(committed_path).unwrap_or_default();
+    let generated = ctg::openapi::document_text();
+    assert!(
+        committed == generated,
+        "openapi/openapi.json is out of date: regenerate it with\n\n    cargo run -q -- openapi > openapi/openapi.json\n"
+    );
+}
+
+#[test]
+fn is_openapi_3_1_with_absolute_paths() {
+    let doc = ctg::openapi::document();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let paths = doc["paths"].as_object().unwrap();
+    for path in paths.keys() {
+        assert!(
+            path.starts_with("/api/v1/") || path.starts_with("/health/"),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn every_operation_documents_its_errors_as_problems() {
+    let doc = ctg::openapi::document();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            let id = op["operationId"].as_str().unwrap_or_default();
+            assert!(
+                !op["summary"].as_str().unwrap_or_default().is_empty(),
+                "{id} has no summary"
+            );
+            if path != "/health/live" {
+                assert!(responses.contains_key("503"), "{method} {path} lacks 503");
+            }
+            if path.contains('{') {
+                assert!(responses.contains_key("404"), "{method} {path} lacks 404");
+            }
+            if method == "patch" || method == "delete" {
+                for code in ["412", "428"] {
+                    assert!(responses.contains_key(code), "{method} {path} lacks {code}");
+                }
+            }
+            if op.get("requestBody").is_some() {
+                for code in ["400", "413", "415", "422"] {
+                    assert!(responses.contains_key(code), "{method} {path} lacks {code}");
+                }
+            }
+        }
+    }
+}
+
+#[actix_web::test]
+async fn the_server_serves_its_spec_and_an_offline_reference() {
+    let app = crate::support::TestApp::spawn().await;
+    let spec = app.get("/openapi.json").await;
+    assert_eq!(spec.status, 200);
+    assert_eq!(spec.body["paths"], ctg::openapi::document()["paths"]);
+    let docs = app.get("/docs/").await;
+    assert_eq!(docs.status, 200);
+    assert!(docs.text.contains("swagger-ui"), "{}", docs.text);
+    // Every asset the page loads comes from the binary, not from a CDN.
+    assert!(
+        !docs.text.contains("https://"),
+        "the page loads nothing from the internet"
+    );
+    let bundle = app.get("/docs/swagger-ui-bundle.js").await;
+    assert_eq!(bundle.status, 200);
+    assert!(bundle.text.len() > 100_000);
+    let redirect = app.get("/docs").await;
+    assert!(
+        matches!(redirect.status, 200 | 307 | 308),
+        "{}",
+        redirect.status
+    );
+}

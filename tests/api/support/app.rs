@@ -1,0 +1,202 @@
+//! The real application on a random port, and what its responses look like to a client.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use awc::http::header::HeaderMap;
+use serde_json::Value;
+
+use super::TestDb;
+use ctg::db::PoolSettings;
+use ctg::startup::AppState;
+
+pub struct TestApp {
+    pub address: String,
+    pub db: TestDb,
+    client: awc::Client,
+}
+
+/// A response as a client sees it.
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: u16,
+    pub headers: HeaderMap,
+    /// The body parsed as JSON, or `Value::Null` when empty or not JSON.
+    pub body: Value,
+    pub text: String,
+}
+
+impl TestResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The `ETag` of a single resource.
+    pub fn etag(&self) -> String {
+        self.header("etag").expect("an ETag header").to_string()
+    }
+
+    /// The `code` of a problem response, checking its media type.
+    pub fn problem_code(&self) -> &str {
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "not a problem: {} {}",
+            self.status,
+            self.text
+        );
+        self.body["code"].as_str().expect("a problem code")
+    }
+
+    /// The fields an error names.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| e["field"].as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The `id` of the created or read resource.
+    pub fn id(&self) -> String {
+        self.body["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no id in {}", self.text))
+            .to_string()
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(
+            TestDb::new(),
+            PoolSettings {
+                max_size: 4,
+                ..PoolSettings::default()
+            },
+        )
+    }
+
+    pub fn spawn_with(db: TestDb, pool_settings: PoolSettings) -> Self {
+        let url = db.url().to_string();
+        Self::spawn_with_database_url(db, &url, pool_settings)
+    }
+
+    /// The app on `database_url`, which need not be `db`'s (to simulate an outage).
+    pub fn spawn_with_database_url(
+        db: TestDb,
+        database_url: &str,
+        pool_settings: PoolSettings,
+    ) -> Self {
+        let pool = ctg::db::pool(database_url, &pool_settings);
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let server =
+            ctg::startup::run(listener, AppState { pool }, Some(1)).expect("start the server");
+        actix_rt::spawn(server);
+        let client = awc::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .finish();
+        Self {
+            address,
+            db,
+            client,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.send(self.client.get(self.url(path)), None).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> TestResponse {
+        self.send(self.client.post(self.url(path)), Some(body))
+            .await
+    }
+
+    pub async fn post_with(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &Value,
+    ) -> TestResponse {
+        self.send(
+            with_headers(self.client.post(self.url(path)), headers),
+            Some(body),
+        )
+        .await
+    }
+
+    /// PATCH with `If-Match: etag` (pass `None` to omit the header).
+    pub async fn patch(&self, path: &str, etag: Option<&str>, body: &Value) -> TestResponse {
+        let mut request = self.client.patch(self.url(path));
+        if let Some(etag) = etag {
+            request = request.insert_header(("If-Match", etag));
+        }
+        self.send(request, Some(body)).await
+    }
+
+    /// DELETE with `If-Match: etag` (pass `None` to omit the header).
+    pub async fn delete(&self, path: &str, etag: Option<&str>) -> TestResponse {
+        let mut request = self.client.delete(self.url(path));
+        if let Some(etag) = etag {
+            request = request.insert_header(("If-Match", etag));
+        }
+        self.send(request, None).await
+    }
+
+    /// Sends raw bytes with the given headers (for malformed bodies and media types).
+    pub async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> TestResponse {
+        let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
+        let request = with_headers(self.client.request(method, self.url(path)), headers);
+        let response = request
+            .send_body(body.to_vec())
+            .await
+            .expect("request sent");
+        read(response).await
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    async fn send(&self, request: awc::ClientRequest, body: Option<&Value>) -> TestResponse {
+        let response = match body {
+            Some(body) => request.send_json(body).await,
+            None => request.send().await,
+        }
+        .expect("request sent");
+        read(response).await
+    }
+}
+
+fn with_headers(mut request: awc::ClientRequest, headers: &[(&str, &str)]) -> awc::ClientRequest {
+    for (name, value) in headers {
+        request = request.insert_header((*name, *value));
+    }
+    request
+}
+
+async fn read(mut response: awc::ClientResponse) -> TestResponse {
+    let bytes = response
+        .body()
+        .limit(16 * 1024 * 1024)
+        .await
+        .expect("body read");
+    let text = String::from_utf8_lossy(&bytes).to_string();
+    TestResponse {
+        status: response.status().as_u16(),
+        headers: response.headers().clone(),
+        body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        text,
+    }
+}
