@@ -6,9 +6,11 @@ pub mod domain;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod idempotency;
 pub mod openapi;
 pub mod serve;
 pub mod startup;
+pub mod time;
 
 pub mod actions;
 pub mod axes;

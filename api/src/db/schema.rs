@@ -156,3 +156,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     objectives,
     partners,
 );
+
+diesel::table! {
+    idempotency_keys (scope, key) {
+        scope -> Text,
+        key -> Text,
+        request_hash -> Text,
+        status -> Int2,
+        location -> Nullable<Text>,
+        etag -> Nullable<Text>,
+        body -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}

@@ -5,7 +5,7 @@
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::web::BytesMut;
+use actix_web::web::{Bytes, BytesMut};
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
@@ -16,9 +16,18 @@ use crate::error::{ApiError, FieldError};
 /// Bodies larger than this are refused with 413 (the contract's limit for ordinary routes).
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-/// A JSON request body deserialised into `T`, refusing unknown fields.
+/// A JSON request body deserialised into `T`, refusing unknown fields. Keeps the raw bytes for
+/// the fingerprint an idempotent POST compares.
 #[derive(Debug)]
-pub struct JsonBody<T>(pub T);
+pub struct JsonBody<T>(pub T, Bytes);
+
+impl<T> JsonBody<T> {
+    /// SHA-256 of the body as sent, in hex.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(&self.1).iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
 
 impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Error = ApiError;
@@ -48,7 +57,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 }
                 body.extend_from_slice(&chunk);
             }
-            parse(&body).map(JsonBody)
+            let body = body.freeze();
+            parse(&body).map(|value| JsonBody(value, body))
         })
     }
 }

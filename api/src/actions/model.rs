@@ -1,0 +1,502 @@
+//! The `actions` table and the parts of a fiche stored beside it (pilots, partners, steps,
+//! links). Every read of a list loads the parts of the whole page in a fixed number of queries.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::dsl::sql;
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
+use uuid::Uuid;
+
+use crate::db::schema::{action_links, action_partners, action_pilots, action_steps, actions, axes, objectives};
+use crate::domain::{ActionStatus, StepStatus};
+use crate::http::page::Page;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = actions, check_for_backend(Pg))]
+pub struct Action {
+    pub id: Uuid,
+    pub objective_id: Uuid,
+    pub number: i32,
+    pub title: String,
+    pub priority: bool,
+    pub status: ActionStatus,
+    pub progress: Option<i16>,
+    pub context: Option<String>,
+    pub shared_findings: Vec<String>,
+    pub expected_results: Vec<String>,
+    pub inhabitants_role: Option<String>,
+    pub resources_financial: Vec<String>,
+    pub resources_human: Vec<String>,
+    pub linked_plans: Vec<String>,
+    pub start_year: Option<i32>,
+    pub end_year: Option<i32>,
+    pub schedule_note: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+/// Where an objective (and so its actions) sits in its convention's plan.
+#[derive(Debug, Clone, Copy, Queryable)]
+pub struct Placement {
+    pub convention_id: Uuid,
+    pub axis_id: Uuid,
+    pub axis_number: i32,
+    pub objective_number: i32,
+}
+
+/// The columns of a `Placement`, read through `objectives` joined to `axes`.
+type PlacementColumns = (axes::convention_id, axes::id, axes::number, objectives::number);
+const PLACEMENT: PlacementColumns = (axes::convention_id, axes::id, axes::number, objectives::number);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerRole {
+    pub partner_id: Uuid,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub text: String,
+    pub pilot_partner_id: Option<Uuid>,
+    pub status: StepStatus,
+}
+
+/// The lists of a fiche stored in their own tables, in the fiche's order.
+#[derive(Debug, Clone, Default)]
+pub struct ActionParts {
+    pub pilots: Vec<PartnerRole>,
+    pub partners: Vec<PartnerRole>,
+    pub steps: Vec<Step>,
+    pub links: Vec<Uuid>,
+}
+
+/// A whole fiche: its row, its place in the plan and its parts.
+#[derive(Debug, Clone)]
+pub struct ActionRecord {
+    pub action: Action,
+    pub placement: Placement,
+    pub parts: ActionParts,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = actions)]
+pub struct NewActionRow {
+    pub id: Uuid,
+    pub objective_id: Uuid,
+    pub number: i32,
+    pub title: String,
+    pub priority: bool,
+    pub status: ActionStatus,
+    pub progress: Option<i16>,
+    pub context: Option<String>,
+    pub shared_findings: Vec<String>,
+    pub expected_results: Vec<String>,
+    pub inhabitants_role: Option<String>,
+    pub resources_financial: Vec<String>,
+    pub resources_human: Vec<String>,
+    pub linked_plans: Vec<String>,
+    pub start_year: Option<i32>,
+    pub end_year: Option<i32>,
+    pub schedule_note: Option<String>,
+}
+
+/// A new fiche, validated.
+#[derive(Debug)]
+pub struct NewAction {
+    pub row: NewActionRow,
+    pub parts: ActionParts,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = actions)]
+pub struct ActionRowChanges {
+    pub objective_id: Option<Uuid>,
+    pub number: Option<i32>,
+    pub title: Option<String>,
+    pub priority: Option<bool>,
+    pub status: Option<ActionStatus>,
+    pub progress: Option<Option<i16>>,
+    pub context: Option<Option<String>>,
+    pub shared_findings: Option<Vec<String>>,
+    pub expected_results: Option<Vec<String>>,
+    pub inhabitants_role: Option<Option<String>>,
+    pub resources_financial: Option<Vec<String>>,
+    pub resources_human: Option<Vec<String>>,
+    pub linked_plans: Option<Vec<String>>,
+    pub start_year: Option<Option<i32>>,
+    pub end_year: Option<Option<i32>>,
+    pub schedule_note: Option<Option<String>>,
+}
+
+/// Changes to a fiche, validated: a list present replaces the stored one.
+#[derive(Debug, Default)]
+pub struct ActionChanges {
+    pub row: ActionRowChanges,
+    pub steps: Option<Vec<Step>>,
+    pub pilots: Option<Vec<PartnerRole>>,
+    pub partners: Option<Vec<PartnerRole>>,
+    pub links: Option<Vec<Uuid>>,
+}
+
+impl ActionRowChanges {
+    fn is_empty(&self) -> bool {
+        let ActionRowChanges {
+            objective_id,
+            number,
+            title,
+            priority,
+            status,
+            progress,
+            context,
+            shared_findings,
+            expected_results,
+            inhabitants_role,
+            resources_financial,
+            resources_human,
+            linked_plans,
+            start_year,
+            end_year,
+            schedule_note,
+        } = self;
+        objective_id.is_none()
+            && number.is_none()
+            && title.is_none()
+            && priority.is_none()
+            && status.is_none()
+            && progress.is_none()
+            && context.is_none()
+            && shared_findings.is_none()
+            && expected_results.is_none()
+            && inhabitants_role.is_none()
+            && resources_financial.is_none()
+            && resources_human.is_none()
+            && linked_plans.is_none()
+            && start_year.is_none()
+            && end_year.is_none()
+            && schedule_note.is_none()
+    }
+}
+
+impl ActionChanges {
+    pub fn is_empty(&self) -> bool {
+        self.row.is_empty()
+            && self.steps.is_none()
+            && self.pilots.is_none()
+            && self.partners.is_none()
+            && self.links.is_none()
+    }
+}
+
+/// Which actions a list shows. Every filter is optional and they combine with AND.
+#[derive(Debug, Clone, Default)]
+pub struct ActionFilter {
+    pub convention_id: Option<Uuid>,
+    pub axis_id: Option<Uuid>,
+    pub objective_id: Option<Uuid>,
+    pub status: Option<ActionStatus>,
+    pub priority: Option<bool>,
+    /// Actions whose référents-pilotes include this partner.
+    pub pilot: Option<Uuid>,
+    /// Words in the title or context (case and accents ignored), or an exact code.
+    pub q: Option<String>,
+    /// `Some((true, year))`: end year before `year` and neither done nor abandoned.
+    pub overdue: Option<(bool, i32)>,
+}
+
+type PlanJoin = diesel::dsl::InnerJoin<actions::table, diesel::dsl::InnerJoin<objectives::table, axes::table>>;
+
+fn plan_join() -> PlanJoin {
+    actions::table.inner_join(objectives::table.inner_join(axes::table))
+}
+
+/// The filtered actions, joined to their objective and axis, as a boxed query.
+fn filtered(filter: &ActionFilter) -> diesel::dsl::IntoBoxed<'static, PlanJoin, Pg> {
+    let mut query = plan_join().into_boxed();
+    if let Some(id) = filter.convention_id {
+        query = query.filter(axes::convention_id.eq(id));
+    }
+    if let Some(id) = filter.axis_id {
+        query = query.filter(axes::id.eq(id));
+    }
+    if let Some(id) = filter.objective_id {
+        query = query.filter(objectives::id.eq(id));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(actions::status.eq(status));
+    }
+    if let Some(priority) = filter.priority {
+        query = query.filter(actions::priority.eq(priority));
+    }
+    if let Some(partner) = filter.pilot {
+        let piloted = action_pilots::table
+            .filter(action_pilots::partner_id.eq(partner))
+            .select(action_pilots::action_id);
+        query = query.filter(actions::id.eq_any(piloted));
+    }
+    if let Some(q) = &filter.q {
+        let pattern = format!("%{}%", escape_like(q));
+        query = query.filter(
+            sql::<Bool>("(ctg_fold(actions.title) LIKE ctg_fold(")
+                .bind::<Text, _>(pattern.clone())
+                .sql(") OR ctg_fold(coalesce(actions.context, '')) LIKE ctg_fold(")
+                .bind::<Text, _>(pattern)
+                .sql(") OR axes.number || '.' || objectives.number || '.' || actions.number = ")
+                .bind::<Text, _>(q.trim().to_string())
+                .sql(")"),
+        );
+    }
+    if let Some((overdue, year)) = filter.overdue {
+        let late = actions::end_year
+            .lt(year)
+            .and(actions::status.ne_all(vec![ActionStatus::Done, ActionStatus::Abandoned]));
+        query = if overdue {
+            query.filter(late.assume_not_null())
+        } else {
+            query.filter(late.clone().is_null().or(late.eq(false)))
+        };
+    }
+    query
+}
+
+/// `%` and `_` in a search are letters, not wildcards.
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+impl Action {
+    /// Where the objective `objective_id` sits.
+    pub fn placement_of_objective(conn: &mut PgConnection, objective_id: Uuid) -> QueryResult<Placement> {
+        objectives::table
+            .inner_join(axes::table)
+            .filter(objectives::id.eq(objective_id))
+            .select(PLACEMENT)
+            .first(conn)
+    }
+
+    /// The whole fiche.
+    pub fn load(conn: &mut PgConnection, id: Uuid) -> QueryResult<ActionRecord> {
+        let (action, placement) = plan_join()
+            .filter(actions::id.eq(id))
+            .select((Action::as_select(), PLACEMENT))
+            .first::<(Action, Placement)>(conn)?;
+        let mut parts = load_parts(conn, &[id])?;
+        Ok(ActionRecord {
+            action,
+            placement,
+            parts: parts.remove(&id).unwrap_or_default(),
+        })
+    }
+
+    /// The fiche's row, locked until the transaction ends, and its placement. Only the action's
+    /// row is locked: its objective and axis stay free for other writers.
+    pub fn find_for_update(conn: &mut PgConnection, id: Uuid) -> QueryResult<(Action, Placement)> {
+        let action = actions::table
+            .find(id)
+            .select(Action::as_select())
+            .for_update()
+            .first(conn)?;
+        let placement = Self::placement_of_objective(conn, action.objective_id)?;
+        Ok((action, placement))
+    }
+
+    /// A page of fiches in code order, and the total: five queries whatever the page size.
+    pub fn list(conn: &mut PgConnection, filter: &ActionFilter, page: Page) -> QueryResult<(Vec<ActionRecord>, i64)> {
+        let rows: Vec<(Action, Placement)> = filtered(filter)
+            .select((Action::as_select(), PLACEMENT))
+            .order((axes::number, objectives::number, actions::number, actions::id))
+            .limit(page.limit)
+            .offset(page.offset)
+            .load(conn)?;
+        let total: i64 = filtered(filter).count().get_result(conn)?;
+        let ids: Vec<Uuid> = rows.iter().map(|(a, _)| a.id).collect();
+        let mut parts = load_parts(conn, &ids)?;
+        let records = rows
+            .into_iter()
+            .map(|(action, placement)| ActionRecord {
+                parts: parts.remove(&action.id).unwrap_or_default(),
+                action,
+                placement,
+            })
+            .collect();
+        Ok((records, total))
+    }
+
+    /// Those of `ids` that are actions of the convention.
+    pub fn existing_in_convention(conn: &mut PgConnection, convention_id: Uuid, ids: &[Uuid]) -> QueryResult<Vec<Uuid>> {
+        plan_join()
+            .filter(axes::convention_id.eq(convention_id))
+            .filter(actions::id.eq_any(ids))
+            .select(actions::id)
+            .load(conn)
+    }
+
+    pub fn insert(conn: &mut PgConnection, new: &NewAction) -> QueryResult<Uuid> {
+        let id = diesel::insert_into(actions::table)
+            .values(&new.row)
+            .returning(actions::id)
+            .get_result(conn)?;
+        replace_pilots(conn, id, &new.parts.pilots)?;
+        replace_partners(conn, id, &new.parts.partners)?;
+        replace_steps(conn, id, &new.parts.steps)?;
+        replace_links(conn, id, &new.parts.links)?;
+        Ok(id)
+    }
+
+    /// Applies `changes` and bumps the version once, whichever parts changed.
+    pub fn update(conn: &mut PgConnection, id: Uuid, changes: &ActionChanges) -> QueryResult<()> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let bump = (
+            actions::version.eq(actions::version + 1),
+            actions::updated_at.eq(diesel::dsl::now),
+        );
+        let target = diesel::update(actions::table.find(id));
+        if changes.row.is_empty() {
+            target.set(bump).execute(conn)?;
+        } else {
+            target.set((&changes.row, bump)).execute(conn)?;
+        }
+        if let Some(pilots) = &changes.pilots {
+            replace_pilots(conn, id, pilots)?;
+        }
+        if let Some(partners) = &changes.partners {
+            replace_partners(conn, id, partners)?;
+        }
+        if let Some(steps) = &changes.steps {
+            replace_steps(conn, id, steps)?;
+        }
+        if let Some(links) = &changes.links {
+            replace_links(conn, id, links)?;
+        }
+        Ok(())
+    }
+
+    /// Deletes the fiche with its own parts (pilots, partners, steps, links to and from it).
+    pub fn delete(conn: &mut PgConnection, id: Uuid) -> QueryResult<usize> {
+        diesel::delete(actions::table.find(id)).execute(conn)
+    }
+}
+
+fn replace_pilots(conn: &mut PgConnection, action_id: Uuid, roles: &[PartnerRole]) -> QueryResult<()> {
+    diesel::delete(action_pilots::table.filter(action_pilots::action_id.eq(action_id))).execute(conn)?;
+    let rows: Vec<_> = roles
+        .iter()
+        .zip(0..)
+        .map(|(role, position)| {
+            (
+                action_pilots::action_id.eq(action_id),
+                action_pilots::partner_id.eq(role.partner_id),
+                action_pilots::note.eq(role.note.as_deref()),
+                action_pilots::position.eq(position),
+            )
+        })
+        .collect();
+    diesel::insert_into(action_pilots::table).values(rows).execute(conn)?;
+    Ok(())
+}
+
+fn replace_partners(conn: &mut PgConnection, action_id: Uuid, roles: &[PartnerRole]) -> QueryResult<()> {
+    diesel::delete(action_partners::table.filter(action_partners::action_id.eq(action_id))).execute(conn)?;
+    let rows: Vec<_> = roles
+        .iter()
+        .zip(0..)
+        .map(|(role, position)| {
+            (
+                action_partners::action_id.eq(action_id),
+                action_partners::partner_id.eq(role.partner_id),
+                action_partners::note.eq(role.note.as_deref()),
+                action_partners::position.eq(position),
+            )
+        })
+        .collect();
+    diesel::insert_into(action_partners::table).values(rows).execute(conn)?;
+    Ok(())
+}
+
+fn replace_steps(conn: &mut PgConnection, action_id: Uuid, steps: &[Step]) -> QueryResult<()> {
+    diesel::delete(action_steps::table.filter(action_steps::action_id.eq(action_id))).execute(conn)?;
+    let rows: Vec<_> = steps
+        .iter()
+        .zip(0..)
+        .map(|(step, position)| {
+            (
+                action_steps::action_id.eq(action_id),
+                action_steps::position.eq(position),
+                action_steps::text.eq(&step.text),
+                action_steps::pilot_partner_id.eq(step.pilot_partner_id),
+                action_steps::status.eq(step.status),
+            )
+        })
+        .collect();
+    diesel::insert_into(action_steps::table).values(rows).execute(conn)?;
+    Ok(())
+}
+
+fn replace_links(conn: &mut PgConnection, action_id: Uuid, links: &[Uuid]) -> QueryResult<()> {
+    diesel::delete(action_links::table.filter(action_links::action_id.eq(action_id))).execute(conn)?;
+    let rows: Vec<_> = links
+        .iter()
+        .zip(0..)
+        .map(|(linked, position)| {
+            (
+                action_links::action_id.eq(action_id),
+                action_links::linked_action_id.eq(*linked),
+                action_links::position.eq(position),
+            )
+        })
+        .collect();
+    diesel::insert_into(action_links::table).values(rows).execute(conn)?;
+    Ok(())
+}
+
+/// The parts of every action in `ids`: four queries whatever their number.
+fn load_parts(conn: &mut PgConnection, ids: &[Uuid]) -> QueryResult<HashMap<Uuid, ActionParts>> {
+    let mut parts: HashMap<Uuid, ActionParts> = HashMap::new();
+    let pilots: Vec<(Uuid, Uuid, Option<String>)> = action_pilots::table
+        .filter(action_pilots::action_id.eq_any(ids))
+        .order((action_pilots::action_id, action_pilots::position))
+        .select((action_pilots::action_id, action_pilots::partner_id, action_pilots::note))
+        .load(conn)?;
+    for (action_id, partner_id, note) in pilots {
+        parts.entry(action_id).or_default().pilots.push(PartnerRole { partner_id, note });
+    }
+    let partners: Vec<(Uuid, Uuid, Option<String>)> = action_partners::table
+        .filter(action_partners::action_id.eq_any(ids))
+        .order((action_partners::action_id, action_partners::position))
+        .select((action_partners::action_id, action_partners::partner_id, action_partners::note))
+        .load(conn)?;
+    for (action_id, partner_id, note) in partners {
+        parts.entry(action_id).or_default().partners.push(PartnerRole { partner_id, note });
+    }
+    let steps: Vec<(Uuid, String, Option<Uuid>, StepStatus)> = action_steps::table
+        .filter(action_steps::action_id.eq_any(ids))
+        .order((action_steps::action_id, action_steps::position))
+        .select((
+            action_steps::action_id,
+            action_steps::text,
+            action_steps::pilot_partner_id,
+            action_steps::status,
+        ))
+        .load(conn)?;
+    for (action_id, text, pilot_partner_id, status) in steps {
+        parts.entry(action_id).or_default().steps.push(Step {
+            text,
+            pilot_partner_id,
+            status,
+        });
+    }
+    let links: Vec<(Uuid, Uuid)> = action_links::table
+        .filter(action_links::action_id.eq_any(ids))
+        .order((action_links::action_id, action_links::position))
+        .select((action_links::action_id, action_links::linked_action_id))
+        .load(conn)?;
+    for (action_id, linked) in links {
+        parts.entry(action_id).or_default().links.push(linked);
+    }
+    Ok(parts)
+}
