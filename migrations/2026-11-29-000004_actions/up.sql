@@ -23,6 +23,13 @@ CREATE TABLE actions (
     updated_at timestamptz NOT NULL DEFAULT now(),
     version integer NOT NULL DEFAULT 1,
     CONSTRAINT actions_objective_id_number_key UNIQUE (objective_id, number),
+    -- Lists of text never hold NULL (the Rust side reads them as Vec<String>).
+    CONSTRAINT actions_lists_without_nulls CHECK (
+        array_position(shared_findings, NULL) IS NULL
+        AND array_position(expected_results, NULL) IS NULL
+        AND array_position(resources_financial, NULL) IS NULL
+        AND array_position(resources_human, NULL) IS NULL
+        AND array_position(linked_plans, NULL) IS NULL),
     CONSTRAINT actions_years_ordered CHECK (end_year >= start_year)
 );
 CREATE INDEX actions_status_idx ON actions (status);

@@ -38,22 +38,44 @@ struct Setup {
 async fn setup() -> Setup {
     let app = TestApp::spawn().await;
     let plan = fixtures::plan(&app).await;
-    let caf = fixtures::partner(&app, "Caf du Lot", "caf").await["id"].as_str().unwrap().to_string();
-    let ccqb = fixtures::partner(&app, "Communauté de Communes Quercy Bouriane", "epci").await["id"]
+    let caf = fixtures::partner(&app, "Caf du Lot", "caf").await["id"]
         .as_str()
         .unwrap()
         .to_string();
-    Setup { app, plan, caf, ccqb }
+    let ccqb = fixtures::partner(&app, "Communauté de Communes Quercy Bouriane", "epci").await
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    Setup {
+        app,
+        plan,
+        caf,
+        ccqb,
+    }
 }
 
 #[actix_web::test]
 async fn a_whole_fiche_is_stored_and_read_back_as_written() {
-    let Setup { app, plan, caf, ccqb } = setup().await;
+    let Setup {
+        app,
+        plan,
+        caf,
+        ccqb,
+    } = setup().await;
     let body = fiche(&caf, &ccqb, &plan.action);
-    let created = app.post(&format!("/api/v1/objectives/{}/actions", plan.objective), &body).await;
+    let created = app
+        .post(
+            &format!("/api/v1/objectives/{}/actions", plan.objective),
+            &body,
+        )
+        .await;
     assert_eq!(created.status, 201, "{}", created.text);
     let id = created.id();
-    assert_eq!(created.header("location"), Some(format!("/api/v1/actions/{id}").as_str()));
+    assert_eq!(
+        created.header("location"),
+        Some(format!("/api/v1/actions/{id}").as_str())
+    );
     assert_eq!(created.etag(), "\"1\"");
 
     let read = app.get(&format!("/api/v1/actions/{id}")).await;
@@ -95,13 +117,27 @@ async fn a_whole_fiche_is_stored_and_read_back_as_written() {
 
 #[actix_web::test]
 async fn lists_filter_by_every_criterion_the_contract_names() {
-    let Setup { app, plan, caf, ccqb } = setup().await;
+    let Setup {
+        app,
+        plan,
+        caf,
+        ccqb,
+    } = setup().await;
     let created = app
-        .post(&format!("/api/v1/objectives/{}/actions", plan.objective), &fiche(&caf, &ccqb, &plan.action))
+        .post(
+            &format!("/api/v1/objectives/{}/actions", plan.objective),
+            &fiche(&caf, &ccqb, &plan.action),
+        )
         .await;
     let fiche_id = created.id();
-    let axis2 = fixtures::axis(&app, &plan.convention, 2).await["id"].as_str().unwrap().to_string();
-    let objective21 = fixtures::objective(&app, &axis2, 1).await["id"].as_str().unwrap().to_string();
+    let axis2 = fixtures::axis(&app, &plan.convention, 2).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let objective21 = fixtures::objective(&app, &axis2, 1).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let late = app
         .post(
             &format!("/api/v1/objectives/{objective21}/actions"),
@@ -120,32 +156,80 @@ async fn lists_filter_by_every_criterion_the_contract_names() {
     let done_id = done.id();
 
     let list = |query: &str| codes(&app, &plan.convention, query.to_string());
-    assert_eq!(list("").await, ["1.1.1", "1.1.2", "2.1.1", "2.1.2"], "code order");
+    assert_eq!(
+        list("").await,
+        ["1.1.1", "1.1.2", "2.1.1", "2.1.2"],
+        "code order"
+    );
     assert_eq!(list(&format!("?axis={axis2}")).await, ["2.1.1", "2.1.2"]);
-    assert_eq!(list(&format!("?objective={}", plan.objective)).await, ["1.1.1", "1.1.2"]);
+    assert_eq!(
+        list(&format!("?objective={}", plan.objective)).await,
+        ["1.1.1", "1.1.2"]
+    );
     assert_eq!(list("?status=in_progress").await, ["2.1.1"]);
     assert_eq!(list("?priority=true").await, ["1.1.2"]);
     assert_eq!(list("?priority=false").await.len(), 3);
     assert_eq!(list(&format!("?pilot={ccqb}")).await, ["1.1.2"]);
-    assert_eq!(list(&format!("?pilot={caf}")).await, Vec::<String>::new(), "partners are not pilots");
-    assert_eq!(list("?q=education").await, ["2.1.1"], "accents and case ignored");
-    assert_eq!(list("?q=ecoles").await, ["2.1.1"], "the context is searched");
+    assert_eq!(
+        list(&format!("?pilot={caf}")).await,
+        Vec::<String>::new(),
+        "partners are not pilots"
+    );
+    assert_eq!(
+        list("?q=education").await,
+        ["2.1.1"],
+        "accents and case ignored"
+    );
+    assert_eq!(
+        list("?q=ecoles").await,
+        ["2.1.1"],
+        "the context is searched"
+    );
     assert_eq!(list("?q=1.1.2").await, ["1.1.2"], "an exact code");
-    assert_eq!(list("?q=100%25").await, Vec::<String>::new(), "% is not a wildcard");
-    assert_eq!(list("?overdue=true").await, ["2.1.1"], "late: end year passed, not done");
+    assert_eq!(
+        list("?q=100%25").await,
+        Vec::<String>::new(),
+        "% is not a wildcard"
+    );
+    assert_eq!(
+        list("?overdue=true").await,
+        ["2.1.1"],
+        "late: end year passed, not done"
+    );
     assert_eq!(list("?overdue=false").await, ["1.1.1", "1.1.2", "2.1.2"]);
     assert_eq!(list(&format!("?axis={axis2}&status=done")).await, ["2.1.2"]);
 
-    let page = app.get(&format!("/api/v1/conventions/{}/actions?limit=2&offset=1", plan.convention)).await;
+    let page = app
+        .get(&format!(
+            "/api/v1/conventions/{}/actions?limit=2&offset=1",
+            plan.convention
+        ))
+        .await;
     assert_eq!(page.body["total"], 4);
     assert_eq!(page.body["items"][0]["id"], fiche_id.as_str());
     assert_eq!(page.body["items"][1]["id"], late_id.as_str());
 
-    let by_objective = app.get(&format!("/api/v1/objectives/{objective21}/actions")).await;
+    let by_objective = app
+        .get(&format!("/api/v1/objectives/{objective21}/actions"))
+        .await;
     assert_eq!(by_objective.body["items"][1]["id"], done_id.as_str());
 
-    for bad in ["?status=late", "?priority=yes", "?axis=12", "?pilot=x", "?overdue=1", "?limit=201", "?limit=0", "?offset=-1"] {
-        let response = app.get(&format!("/api/v1/conventions/{}/actions{bad}", plan.convention)).await;
+    for bad in [
+        "?status=late",
+        "?priority=yes",
+        "?axis=12",
+        "?pilot=x",
+        "?overdue=1",
+        "?limit=201",
+        "?limit=0",
+        "?offset=-1",
+    ] {
+        let response = app
+            .get(&format!(
+                "/api/v1/conventions/{}/actions{bad}",
+                plan.convention
+            ))
+            .await;
         assert_eq!(response.status, 400, "{bad}");
         assert_eq!(response.problem_code(), "invalid_query", "{bad}");
         assert_eq!(response.error_fields().len(), 1, "{bad}: {}", response.text);
@@ -154,7 +238,9 @@ async fn lists_filter_by_every_criterion_the_contract_names() {
 
 /// The codes a list of the convention's actions answers with `query`, checking its total.
 async fn codes(app: &TestApp, convention: &str, query: String) -> Vec<String> {
-    let response = app.get(&format!("/api/v1/conventions/{convention}/actions{query}")).await;
+    let response = app
+        .get(&format!("/api/v1/conventions/{convention}/actions{query}"))
+        .await;
     assert_eq!(response.status, 200, "{query}: {}", response.text);
     let codes: Vec<String> = response.body["items"]
         .as_array()
@@ -170,13 +256,29 @@ async fn codes(app: &TestApp, convention: &str, query: String) -> Vec<String> {
 async fn lists_of_unknown_parents_are_not_found() {
     let app = TestApp::spawn().await;
     let nobody = "0190f1c2-0000-7000-8000-000000000000";
-    assert_eq!(app.get(&format!("/api/v1/conventions/{nobody}/actions")).await.status, 404);
-    assert_eq!(app.get(&format!("/api/v1/objectives/{nobody}/actions")).await.status, 404);
+    assert_eq!(
+        app.get(&format!("/api/v1/conventions/{nobody}/actions"))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/objectives/{nobody}/actions"))
+            .await
+            .status,
+        404
+    );
     let create = app
-        .post(&format!("/api/v1/objectives/{nobody}/actions"), &json!({"number": 1, "title": "x"}))
+        .post(
+            &format!("/api/v1/objectives/{nobody}/actions"),
+            &json!({"number": 1, "title": "x"}),
+        )
         .await;
     assert_eq!(create.status, 404);
-    assert_eq!(app.get(&format!("/api/v1/actions/{nobody}")).await.status, 404);
+    assert_eq!(
+        app.get(&format!("/api/v1/actions/{nobody}")).await.status,
+        404
+    );
 }
 
 #[actix_web::test]
@@ -200,19 +302,36 @@ async fn bad_fiches_name_every_field_at_fault_and_store_nothing() {
     assert_eq!(response.status, 422, "{}", response.text);
     let mut fields = response.error_fields();
     fields.sort();
-    assert_eq!(fields, ["number", "pilots[1].partner_id", "progress", "steps[1].text", "title"]);
+    assert_eq!(
+        fields,
+        [
+            "number",
+            "pilots[1].partner_id",
+            "progress",
+            "steps[1].text",
+            "title"
+        ]
+    );
 
     let years = app
-        .post(&path, &json!({"number": 3, "title": "t", "start_year": 2026, "end_year": 2024}))
+        .post(
+            &path,
+            &json!({"number": 3, "title": "t", "start_year": 2026, "end_year": 2024}),
+        )
         .await;
     assert_eq!(years.error_fields(), ["end_year"]);
 
-    let status = app.post(&path, &json!({"number": 3, "title": "t", "status": "late"})).await;
+    let status = app
+        .post(&path, &json!({"number": 3, "title": "t", "status": "late"}))
+        .await;
     assert_eq!(status.status, 422);
     assert_eq!(status.error_fields(), ["status"]);
 
     let step_status = app
-        .post(&path, &json!({"number": 3, "title": "t", "steps": [{"text": "a", "status": "abandoned"}]}))
+        .post(
+            &path,
+            &json!({"number": 3, "title": "t", "steps": [{"text": "a", "status": "abandoned"}]}),
+        )
         .await;
     assert_eq!(step_status.error_fields(), ["steps[0].status"]);
 
@@ -235,28 +354,50 @@ async fn bad_fiches_name_every_field_at_fault_and_store_nothing() {
     assert_eq!(unknown_link.error_fields(), ["linked_action_ids[1]"]);
 
     let nested_unknown = app
-        .post(&path, &json!({"number": 3, "title": "t", "resources": {"financial": [], "time": []}}))
+        .post(
+            &path,
+            &json!({"number": 3, "title": "t", "resources": {"financial": [], "time": []}}),
+        )
         .await;
     assert_eq!(nested_unknown.status, 400);
     assert_eq!(nested_unknown.error_fields(), ["resources.time"]);
 
-    let duplicate = app.post(&path, &json!({"number": 1, "title": "Doublon"})).await;
+    let duplicate = app
+        .post(&path, &json!({"number": 1, "title": "Doublon"}))
+        .await;
     assert_eq!(duplicate.status, 409);
     assert_eq!(duplicate.problem_code(), "duplicate_number");
 
-    assert_eq!(app.db.count("SELECT count(*) AS n FROM actions"), 1, "only the fixture's action");
+    assert_eq!(
+        app.db.count("SELECT count(*) AS n FROM actions"),
+        1,
+        "only the fixture's action"
+    );
     assert_eq!(app.db.count("SELECT count(*) AS n FROM action_pilots"), 0);
 }
 
 #[actix_web::test]
 async fn patch_merges_replaces_lists_and_bumps_the_version_once() {
-    let Setup { app, plan, caf, ccqb } = setup().await;
+    let Setup {
+        app,
+        plan,
+        caf,
+        ccqb,
+    } = setup().await;
     let created = app
-        .post(&format!("/api/v1/objectives/{}/actions", plan.objective), &fiche(&caf, &ccqb, &plan.action))
+        .post(
+            &format!("/api/v1/objectives/{}/actions", plan.objective),
+            &fiche(&caf, &ccqb, &plan.action),
+        )
         .await;
     let path = format!("/api/v1/actions/{}", created.id());
 
-    assert_eq!(app.patch(&path, None, &json!({"status": "in_progress"})).await.status, 428);
+    assert_eq!(
+        app.patch(&path, None, &json!({"status": "in_progress"}))
+            .await
+            .status,
+        428
+    );
 
     let patched = app
         .patch(
@@ -277,21 +418,50 @@ async fn patch_merges_replaces_lists_and_bumps_the_version_once() {
     assert_eq!(patched.etag(), "\"2\"");
     assert_eq!(a["status"], "in_progress");
     assert_eq!(a["progress"], 40);
-    assert_eq!(a["steps"].as_array().unwrap().len(), 1, "a list given replaces the list");
+    assert_eq!(
+        a["steps"].as_array().unwrap().len(),
+        1,
+        "a list given replaces the list"
+    );
     assert_eq!(a["steps"][0]["status"], "done");
-    assert_eq!(a["resources"]["financial"], json!(["Prestation de service Caf"]), "merged");
+    assert_eq!(
+        a["resources"]["financial"],
+        json!(["Prestation de service Caf"]),
+        "merged"
+    );
     assert_eq!(a["resources"]["human"], json!([]));
     assert!(a["schedule_note"].is_null());
-    assert_eq!(a["title"], "Favoriser l’accès des familles aux modes d’accueil", "untouched");
-    assert_eq!(a["pilots"][0]["note"], "service petite enfance", "untouched");
+    assert_eq!(
+        a["title"], "Favoriser l’accès des familles aux modes d’accueil",
+        "untouched"
+    );
+    assert_eq!(
+        a["pilots"][0]["note"], "service petite enfance",
+        "untouched"
+    );
 
-    let stale = app.patch(&path, Some("\"1\""), &json!({"progress": 50})).await;
+    let stale = app
+        .patch(&path, Some("\"1\""), &json!({"progress": 50}))
+        .await;
     assert_eq!(stale.status, 412);
-    assert_eq!(app.get(&path).await.body["progress"], 40, "the stale write changed nothing");
+    assert_eq!(
+        app.get(&path).await.body["progress"],
+        40,
+        "the stale write changed nothing"
+    );
 
-    let only_parts = app.patch(&path, Some("\"2\""), &json!({"pilots": [{"partner_id": caf}]})).await;
+    let only_parts = app
+        .patch(
+            &path,
+            Some("\"2\""),
+            &json!({"pilots": [{"partner_id": caf}]}),
+        )
+        .await;
     assert_eq!(only_parts.status, 200);
-    assert_eq!(only_parts.body["version"], 3, "a change of parts alone is a new version");
+    assert_eq!(
+        only_parts.body["version"], 3,
+        "a change of parts alone is a new version"
+    );
 
     let empty = app.patch(&path, Some("\"3\""), &json!({})).await;
     assert_eq!(empty.body["version"], 3, "nothing changed, no new version");
@@ -301,37 +471,77 @@ async fn patch_merges_replaces_lists_and_bumps_the_version_once() {
         (json!({"steps": null}), "steps"),
         (json!({"progress": -1}), "progress"),
         (json!({"end_year": 2021}), "end_year"),
-        (json!({"linked_action_ids": [created.id()]}), "linked_action_ids[0]"),
+        (
+            json!({"linked_action_ids": [created.id()]}),
+            "linked_action_ids[0]",
+        ),
     ] {
         let response = app.patch(&path, Some("\"3\""), &body).await;
         assert_eq!(response.status, 422, "{body}: {}", response.text);
         assert_eq!(response.error_fields(), [field], "{body}");
     }
-    assert_eq!(app.get(&path).await.body["version"], 3, "refused patches changed nothing");
+    assert_eq!(
+        app.get(&path).await.body["version"],
+        3,
+        "refused patches changed nothing"
+    );
 }
 
 #[actix_web::test]
 async fn an_action_moves_within_its_convention_and_its_code_follows() {
     let Setup { app, plan, .. } = setup().await;
-    let objective2 = fixtures::objective(&app, &plan.axis, 2).await["id"].as_str().unwrap().to_string();
+    let objective2 = fixtures::objective(&app, &plan.axis, 2).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let path = format!("/api/v1/actions/{}", plan.action);
-    let moved = app.patch(&path, Some("\"1\""), &json!({"objective_id": objective2, "number": 4})).await;
+    let moved = app
+        .patch(
+            &path,
+            Some("\"1\""),
+            &json!({"objective_id": objective2, "number": 4}),
+        )
+        .await;
     assert_eq!(moved.status, 200, "{}", moved.text);
     assert_eq!(moved.body["code"], "1.2.4");
 
     let elsewhere = fixtures::plan(&app).await;
-    let foreign = app.patch(&path, Some("\"2\""), &json!({"objective_id": elsewhere.objective})).await;
+    let foreign = app
+        .patch(
+            &path,
+            Some("\"2\""),
+            &json!({"objective_id": elsewhere.objective}),
+        )
+        .await;
     assert_eq!(foreign.status, 422);
     assert_eq!(foreign.error_fields(), ["objective_id"]);
-    let link = app.patch(&path, Some("\"2\""), &json!({"linked_action_ids": [elsewhere.action]})).await;
-    assert_eq!(link.error_fields(), ["linked_action_ids[0]"], "links stay within a convention");
+    let link = app
+        .patch(
+            &path,
+            Some("\"2\""),
+            &json!({"linked_action_ids": [elsewhere.action]}),
+        )
+        .await;
+    assert_eq!(
+        link.error_fields(),
+        ["linked_action_ids[0]"],
+        "links stay within a convention"
+    );
 }
 
 #[actix_web::test]
 async fn deleting_an_action_removes_its_parts_and_the_links_to_it() {
-    let Setup { app, plan, caf, ccqb } = setup().await;
+    let Setup {
+        app,
+        plan,
+        caf,
+        ccqb,
+    } = setup().await;
     let created = app
-        .post(&format!("/api/v1/objectives/{}/actions", plan.objective), &fiche(&caf, &ccqb, &plan.action))
+        .post(
+            &format!("/api/v1/objectives/{}/actions", plan.objective),
+            &fiche(&caf, &ccqb, &plan.action),
+        )
         .await;
     let path = format!("/api/v1/actions/{}", plan.action);
     assert_eq!(app.delete(&path, None).await.status, 428);
@@ -339,9 +549,17 @@ async fn deleting_an_action_removes_its_parts_and_the_links_to_it() {
     assert_eq!(app.delete(&path, Some("\"1\"")).await.status, 204);
     assert_eq!(app.get(&path).await.status, 404);
     let other = app.get(&format!("/api/v1/actions/{}", created.id())).await;
-    assert_eq!(other.body["linked_action_ids"], json!([]), "the link to the deleted fiche is gone");
+    assert_eq!(
+        other.body["linked_action_ids"],
+        json!([]),
+        "the link to the deleted fiche is gone"
+    );
     assert_eq!(app.db.count("SELECT count(*) AS n FROM actions"), 1);
-    assert_eq!(app.db.count("SELECT count(*) AS n FROM partners"), 2, "partners stay");
+    assert_eq!(
+        app.db.count("SELECT count(*) AS n FROM partners"),
+        2,
+        "partners stay"
+    );
 }
 
 #[actix_web::test]
@@ -358,16 +576,27 @@ async fn an_idempotency_key_creates_once_and_replays_the_first_answer() {
     assert_eq!(replay.body, first.body, "the first answer, replayed");
     assert_eq!(replay.header("location"), first.header("location"));
     assert_eq!(replay.etag(), first.etag());
-    assert_eq!(app.db.count("SELECT count(*) AS n FROM actions WHERE number = 5"), 1, "created once");
+    assert_eq!(
+        app.db
+            .count("SELECT count(*) AS n FROM actions WHERE number = 5"),
+        1,
+        "created once"
+    );
 
-    let other_body = app.post_with(&path, &key, &json!({"number": 6, "title": "Autre"})).await;
+    let other_body = app
+        .post_with(&path, &key, &json!({"number": 6, "title": "Autre"}))
+        .await;
     assert_eq!(other_body.status, 422);
     assert_eq!(other_body.error_fields(), ["Idempotency-Key"]);
 
-    let without_key = app.post(&path, &json!({"number": 6, "title": "Autre"})).await;
+    let without_key = app
+        .post(&path, &json!({"number": 6, "title": "Autre"}))
+        .await;
     assert_eq!(without_key.status, 201, "keys are optional");
 
-    let bad_key = app.post_with(&path, &[("Idempotency-Key", "")], &body).await;
+    let bad_key = app
+        .post_with(&path, &[("Idempotency-Key", "")], &body)
+        .await;
     assert_eq!(bad_key.status, 400);
 }
 
@@ -384,9 +613,17 @@ async fn a_key_still_in_flight_is_a_conflict() {
         ))
         .unwrap();
     let second = app
-        .post_with(&path, &[("Idempotency-Key", "busy-key")], &json!({"number": 7, "title": "t"}))
+        .post_with(
+            &path,
+            &[("Idempotency-Key", "busy-key")],
+            &json!({"number": 7, "title": "t"}),
+        )
         .await;
     assert_eq!(second.status, 409, "{}", second.text);
     assert_eq!(second.problem_code(), "idempotency_key_in_use");
-    assert_eq!(app.db.count("SELECT count(*) AS n FROM actions WHERE number = 7"), 0);
+    assert_eq!(
+        app.db
+            .count("SELECT count(*) AS n FROM actions WHERE number = 7"),
+        0
+    );
 }

@@ -8,8 +8,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::model::{
-    ActionChanges, ActionParts, ActionRecord, ActionRowChanges, NewAction, NewActionRow, PartnerRole,
-    Step,
+    ActionChanges, ActionParts, ActionRecord, ActionRowChanges, NewAction, NewActionRow,
+    PartnerRole, Step,
 };
 use crate::domain::{
     ordered, parse_list, ActionStatus, At, Invalid, LongText, Number, Percent, StepStatus, Title,
@@ -18,6 +18,7 @@ use crate::domain::{
 use crate::error::FieldError;
 use crate::http::patch::Patch;
 use crate::http::respond::Versioned;
+use crate::objectives::model::code as objective_code;
 use crate::parse_fields;
 
 /// A fiche-action: one action of the plan, with everything its fiche says.
@@ -241,7 +242,11 @@ impl From<ActionRecord> for ActionOut {
             convention_id: p.convention_id,
             axis_id: p.axis_id,
             objective_id: a.objective_id,
-            code: format!("{}.{}.{}", p.axis_number, p.objective_number, a.number),
+            code: format!(
+                "{}.{}",
+                objective_code(p.axis_number, p.objective_number),
+                a.number
+            ),
             number: a.number,
             title: a.title,
             priority: a.priority,
@@ -260,7 +265,11 @@ impl From<ActionRecord> for ActionOut {
                 })
                 .collect(),
             pilots: parts.pilots.into_iter().map(PartnerRoleOut::from).collect(),
-            partners: parts.partners.into_iter().map(PartnerRoleOut::from).collect(),
+            partners: parts
+                .partners
+                .into_iter()
+                .map(PartnerRoleOut::from)
+                .collect(),
             inhabitants_role: a.inhabitants_role,
             resources: Resources {
                 financial: a.resources_financial,
@@ -301,11 +310,18 @@ fn long_text(value: String) -> Result<String, String> {
     LongText::parse(value).map(LongText::into_inner)
 }
 
-fn optional<T>(value: Option<T>, parse: impl FnOnce(T) -> Result<String, String>) -> Result<Option<String>, String> {
+fn optional<T>(
+    value: Option<T>,
+    parse: impl FnOnce(T) -> Result<String, String>,
+) -> Result<Option<String>, String> {
     value.map(parse).transpose()
 }
 
-fn texts(field: &str, values: Vec<String>, parse: fn(String) -> Result<String, String>) -> Result<Vec<String>, Invalid> {
+fn texts(
+    field: &str,
+    values: Vec<String>,
+    parse: fn(String) -> Result<String, String>,
+) -> Result<Vec<String>, Invalid> {
     parse_list(field, values, |at, value| Ok(parse(value).at(at)?))
 }
 
@@ -467,10 +483,14 @@ impl ActionUpdate {
             pilots = list_patch("pilots", self.pilots, partner_roles),
             partners = list_patch("partners", self.partners, partner_roles),
             inhabitants_role = nullable_text("inhabitants_role", self.inhabitants_role, long_text),
-            financial = list_patch("resources.financial", financial, |f, v| texts(f, v, long_text)),
+            financial = list_patch("resources.financial", financial, |f, v| texts(
+                f, v, long_text
+            )),
             human = list_patch("resources.human", human, |f, v| texts(f, v, long_text)),
             links = list_patch("linked_action_ids", self.linked_action_ids, links),
-            linked_plans = list_patch("linked_plans", self.linked_plans, |f, v| texts(f, v, short_text)),
+            linked_plans = list_patch("linked_plans", self.linked_plans, |f, v| texts(
+                f, v, short_text
+            )),
             start_year = nullable_year("start_year", self.start_year),
             end_year = nullable_year("end_year", self.end_year),
             schedule_note = nullable_text("schedule_note", self.schedule_note, short_text),

@@ -6,15 +6,16 @@ use uuid::Uuid;
 
 use super::dto::{ActionCreate, ActionOut, ActionUpdate};
 use super::filter::ActionListParams;
-use super::model::{Action, ActionChanges, ActionFilter, Placement};
+use super::model::{Action, ActionChanges, ActionFilter};
 use crate::conventions::model::Convention;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, FieldError, OrNotFound};
 use crate::http::etag::IfMatch;
-use crate::idempotency::{IdempotencyKey, Replayable};
 use crate::http::json::JsonBody;
 use crate::http::page::{PageParams, Paged};
 use crate::http::respond;
+use crate::idempotency::{IdempotencyKey, Replayable};
+use crate::objectives::model::{Objective, ObjectiveContext};
 
 const ACTION: &str = "action";
 
@@ -42,7 +43,9 @@ pub async fn list_convention_actions(
         Ok(Action::list(conn, &filter, page)?)
     })
     .await?;
-    Ok(web::Json(Paged::new(records, total, page).map(ActionOut::from)))
+    Ok(web::Json(
+        Paged::new(records, total, page).map(ActionOut::from),
+    ))
 }
 
 /// List the fiches-actions of an objective, in number order, with the same filters.
@@ -65,15 +68,18 @@ pub async fn list_objective_actions(
     };
     let page = page.into_inner().validate()?;
     let (records, total) = db::run(&pool, move |conn| {
-        Action::placement_of_objective(conn, objective_id).or_not_found("objective")?;
+        Objective::find_with_context(conn, objective_id).or_not_found("objective")?;
         Ok(Action::list(conn, &filter, page)?)
     })
     .await?;
-    Ok(web::Json(Paged::new(records, total, page).map(ActionOut::from)))
+    Ok(web::Json(
+        Paged::new(records, total, page).map(ActionOut::from),
+    ))
 }
 
-/// Create a fiche-action under an objective. With `Idempotency-Key`, a retry replays the first
-/// answer instead of creating the fiche twice.
+/// Create a fiche-action under an objective.
+///
+/// With `Idempotency-Key`, a retry replays the first answer instead of creating the fiche twice.
 #[utoipa::path(
     tag = "actions",
     params(
@@ -95,7 +101,8 @@ pub async fn create_action(
     let new = body.0.parse(objective_id)?;
     let answer = db::run(&pool, move |conn| {
         idempotency_key.once(conn, &fingerprint, |conn| {
-            let placement = Action::placement_of_objective(conn, objective_id).or_not_found("objective")?;
+            let placement = Objective::find_with_context_for_key_share(conn, objective_id)
+                .or_not_found("objective")?;
             check_links(conn, &placement, None, &new.parts.links)?;
             let id = Action::insert(conn, &new)?;
             let out = ActionOut::from(Action::load(conn, id)?);
@@ -113,14 +120,21 @@ pub async fn create_action(
     responses((status = 200, body = ActionOut))
 )]
 #[get("/actions/{id}")]
-pub async fn get_action(pool: web::Data<DbPool>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get_action(
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let record = db::run(&pool, move |conn| Action::load(conn, id).or_not_found(ACTION)).await?;
+    let record = db::run(&pool, move |conn| {
+        Action::load(conn, id).or_not_found(ACTION)
+    })
+    .await?;
     Ok(respond::ok(&ActionOut::from(record)))
 }
 
-/// Change a fiche-action (JSON Merge Patch; `If-Match` required). A list given replaces the
-/// stored list.
+/// Change a fiche-action (JSON Merge Patch; `If-Match` required).
+///
+/// A list given replaces the stored list; `resources` merges its two lists separately.
 #[utoipa::path(
     tag = "actions",
     params(("id" = Uuid, Path, description = "The action's id")),
@@ -175,11 +189,11 @@ pub async fn delete_action(
 fn check_changes(
     conn: &mut PgConnection,
     current: &Action,
-    placement: &Placement,
+    placement: &ObjectiveContext,
     changes: &ActionChanges,
 ) -> Result<(), ApiError> {
     if let Some(objective_id) = changes.row.objective_id {
-        let target = Action::placement_of_objective(conn, objective_id)
+        let target = Objective::find_with_context_for_key_share(conn, objective_id)
             .map_err(|_| ApiError::invalid("objective_id", "no such objective"))?;
         if target.convention_id != placement.convention_id {
             return Err(ApiError::invalid(
@@ -195,7 +209,10 @@ fn check_changes(
     let end = changes.row.end_year.unwrap_or(current.end_year);
     if let (Some(start), Some(end)) = (start, end) {
         if end < start {
-            return Err(ApiError::invalid("end_year", "must not be before start_year"));
+            return Err(ApiError::invalid(
+                "end_year",
+                "must not be before start_year",
+            ));
         }
     }
     Ok(())
@@ -204,7 +221,7 @@ fn check_changes(
 /// A fiche links only to other fiches of its own convention.
 fn check_links(
     conn: &mut PgConnection,
-    placement: &Placement,
+    placement: &ObjectiveContext,
     this_action: Option<Uuid>,
     links: &[Uuid],
 ) -> Result<(), ApiError> {

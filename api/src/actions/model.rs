@@ -10,9 +10,12 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 use uuid::Uuid;
 
-use crate::db::schema::{action_links, action_partners, action_pilots, action_steps, actions, axes, objectives};
+use crate::db::schema::{
+    action_links, action_partners, action_pilots, action_steps, actions, axes, objectives,
+};
 use crate::domain::{ActionStatus, StepStatus};
 use crate::http::page::Page;
+use crate::objectives::model::{Objective, ObjectiveContext};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = actions, check_for_backend(Pg))]
@@ -38,19 +41,6 @@ pub struct Action {
     pub updated_at: DateTime<Utc>,
     pub version: i32,
 }
-
-/// Where an objective (and so its actions) sits in its convention's plan.
-#[derive(Debug, Clone, Copy, Queryable)]
-pub struct Placement {
-    pub convention_id: Uuid,
-    pub axis_id: Uuid,
-    pub axis_number: i32,
-    pub objective_number: i32,
-}
-
-/// The columns of a `Placement`, read through `objectives` joined to `axes`.
-type PlacementColumns = (axes::convention_id, axes::id, axes::number, objectives::number);
-const PLACEMENT: PlacementColumns = (axes::convention_id, axes::id, axes::number, objectives::number);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartnerRole {
@@ -78,7 +68,7 @@ pub struct ActionParts {
 #[derive(Debug, Clone)]
 pub struct ActionRecord {
     pub action: Action,
-    pub placement: Placement,
+    pub placement: ObjectiveContext,
     pub parts: ActionParts,
 }
 
@@ -207,7 +197,8 @@ pub struct ActionFilter {
     pub overdue: Option<(bool, i32)>,
 }
 
-type PlanJoin = diesel::dsl::InnerJoin<actions::table, diesel::dsl::InnerJoin<objectives::table, axes::table>>;
+type PlanJoin =
+    diesel::dsl::InnerJoin<actions::table, diesel::dsl::InnerJoin<objectives::table, axes::table>>;
 
 fn plan_join() -> PlanJoin {
     actions::table.inner_join(objectives::table.inner_join(axes::table))
@@ -264,25 +255,18 @@ fn filtered(filter: &ActionFilter) -> diesel::dsl::IntoBoxed<'static, PlanJoin, 
 
 /// `%` and `_` in a search are letters, not wildcards.
 fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 impl Action {
-    /// Where the objective `objective_id` sits.
-    pub fn placement_of_objective(conn: &mut PgConnection, objective_id: Uuid) -> QueryResult<Placement> {
-        objectives::table
-            .inner_join(axes::table)
-            .filter(objectives::id.eq(objective_id))
-            .select(PLACEMENT)
-            .first(conn)
-    }
-
     /// The whole fiche.
     pub fn load(conn: &mut PgConnection, id: Uuid) -> QueryResult<ActionRecord> {
         let (action, placement) = plan_join()
             .filter(actions::id.eq(id))
-            .select((Action::as_select(), PLACEMENT))
-            .first::<(Action, Placement)>(conn)?;
+            .select((Action::as_select(), ObjectiveContext::as_select()))
+            .first::<(Action, ObjectiveContext)>(conn)?;
         let mut parts = load_parts(conn, &[id])?;
         Ok(ActionRecord {
             action,
@@ -293,21 +277,33 @@ impl Action {
 
     /// The fiche's row, locked until the transaction ends, and its placement. Only the action's
     /// row is locked: its objective and axis stay free for other writers.
-    pub fn find_for_update(conn: &mut PgConnection, id: Uuid) -> QueryResult<(Action, Placement)> {
+    pub fn find_for_update(
+        conn: &mut PgConnection,
+        id: Uuid,
+    ) -> QueryResult<(Action, ObjectiveContext)> {
         let action = actions::table
             .find(id)
             .select(Action::as_select())
             .for_update()
             .first(conn)?;
-        let placement = Self::placement_of_objective(conn, action.objective_id)?;
+        let placement = Objective::find_with_context(conn, action.objective_id)?;
         Ok((action, placement))
     }
 
     /// A page of fiches in code order, and the total: five queries whatever the page size.
-    pub fn list(conn: &mut PgConnection, filter: &ActionFilter, page: Page) -> QueryResult<(Vec<ActionRecord>, i64)> {
-        let rows: Vec<(Action, Placement)> = filtered(filter)
-            .select((Action::as_select(), PLACEMENT))
-            .order((axes::number, objectives::number, actions::number, actions::id))
+    pub fn list(
+        conn: &mut PgConnection,
+        filter: &ActionFilter,
+        page: Page,
+    ) -> QueryResult<(Vec<ActionRecord>, i64)> {
+        let rows: Vec<(Action, ObjectiveContext)> = filtered(filter)
+            .select((Action::as_select(), ObjectiveContext::as_select()))
+            .order((
+                axes::number,
+                objectives::number,
+                actions::number,
+                actions::id,
+            ))
             .limit(page.limit)
             .offset(page.offset)
             .load(conn)?;
@@ -326,7 +322,11 @@ impl Action {
     }
 
     /// Those of `ids` that are actions of the convention.
-    pub fn existing_in_convention(conn: &mut PgConnection, convention_id: Uuid, ids: &[Uuid]) -> QueryResult<Vec<Uuid>> {
+    pub fn existing_in_convention(
+        conn: &mut PgConnection,
+        convention_id: Uuid,
+        ids: &[Uuid],
+    ) -> QueryResult<Vec<Uuid>> {
         plan_join()
             .filter(axes::convention_id.eq(convention_id))
             .filter(actions::id.eq_any(ids))
@@ -382,44 +382,49 @@ impl Action {
     }
 }
 
-fn replace_pilots(conn: &mut PgConnection, action_id: Uuid, roles: &[PartnerRole]) -> QueryResult<()> {
-    diesel::delete(action_pilots::table.filter(action_pilots::action_id.eq(action_id))).execute(conn)?;
-    let rows: Vec<_> = roles
-        .iter()
-        .zip(0..)
-        .map(|(role, position)| {
-            (
-                action_pilots::action_id.eq(action_id),
-                action_pilots::partner_id.eq(role.partner_id),
-                action_pilots::note.eq(role.note.as_deref()),
-                action_pilots::position.eq(position),
-            )
-        })
-        .collect();
-    diesel::insert_into(action_pilots::table).values(rows).execute(conn)?;
-    Ok(())
+/// Replaces the référents-pilotes or associated partners of an action: the two tables have the
+/// same columns.
+macro_rules! replace_roles {
+    ($table:ident, $conn:expr, $action_id:expr, $roles:expr) => {{
+        diesel::delete($table::table.filter($table::action_id.eq($action_id))).execute($conn)?;
+        let rows: Vec<_> = $roles
+            .iter()
+            .zip(0..)
+            .map(|(role, position)| {
+                (
+                    $table::action_id.eq($action_id),
+                    $table::partner_id.eq(role.partner_id),
+                    $table::note.eq(role.note.as_deref()),
+                    $table::position.eq(position),
+                )
+            })
+            .collect();
+        diesel::insert_into($table::table)
+            .values(rows)
+            .execute($conn)?;
+        Ok(())
+    }};
 }
 
-fn replace_partners(conn: &mut PgConnection, action_id: Uuid, roles: &[PartnerRole]) -> QueryResult<()> {
-    diesel::delete(action_partners::table.filter(action_partners::action_id.eq(action_id))).execute(conn)?;
-    let rows: Vec<_> = roles
-        .iter()
-        .zip(0..)
-        .map(|(role, position)| {
-            (
-                action_partners::action_id.eq(action_id),
-                action_partners::partner_id.eq(role.partner_id),
-                action_partners::note.eq(role.note.as_deref()),
-                action_partners::position.eq(position),
-            )
-        })
-        .collect();
-    diesel::insert_into(action_partners::table).values(rows).execute(conn)?;
-    Ok(())
+fn replace_pilots(
+    conn: &mut PgConnection,
+    action_id: Uuid,
+    roles: &[PartnerRole],
+) -> QueryResult<()> {
+    replace_roles!(action_pilots, conn, action_id, roles)
+}
+
+fn replace_partners(
+    conn: &mut PgConnection,
+    action_id: Uuid,
+    roles: &[PartnerRole],
+) -> QueryResult<()> {
+    replace_roles!(action_partners, conn, action_id, roles)
 }
 
 fn replace_steps(conn: &mut PgConnection, action_id: Uuid, steps: &[Step]) -> QueryResult<()> {
-    diesel::delete(action_steps::table.filter(action_steps::action_id.eq(action_id))).execute(conn)?;
+    diesel::delete(action_steps::table.filter(action_steps::action_id.eq(action_id)))
+        .execute(conn)?;
     let rows: Vec<_> = steps
         .iter()
         .zip(0..)
@@ -433,12 +438,15 @@ fn replace_steps(conn: &mut PgConnection, action_id: Uuid, steps: &[Step]) -> Qu
             )
         })
         .collect();
-    diesel::insert_into(action_steps::table).values(rows).execute(conn)?;
+    diesel::insert_into(action_steps::table)
+        .values(rows)
+        .execute(conn)?;
     Ok(())
 }
 
 fn replace_links(conn: &mut PgConnection, action_id: Uuid, links: &[Uuid]) -> QueryResult<()> {
-    diesel::delete(action_links::table.filter(action_links::action_id.eq(action_id))).execute(conn)?;
+    diesel::delete(action_links::table.filter(action_links::action_id.eq(action_id)))
+        .execute(conn)?;
     let rows: Vec<_> = links
         .iter()
         .zip(0..)
@@ -450,7 +458,9 @@ fn replace_links(conn: &mut PgConnection, action_id: Uuid, links: &[Uuid]) -> Qu
             )
         })
         .collect();
-    diesel::insert_into(action_links::table).values(rows).execute(conn)?;
+    diesel::insert_into(action_links::table)
+        .values(rows)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -460,18 +470,34 @@ fn load_parts(conn: &mut PgConnection, ids: &[Uuid]) -> QueryResult<HashMap<Uuid
     let pilots: Vec<(Uuid, Uuid, Option<String>)> = action_pilots::table
         .filter(action_pilots::action_id.eq_any(ids))
         .order((action_pilots::action_id, action_pilots::position))
-        .select((action_pilots::action_id, action_pilots::partner_id, action_pilots::note))
+        .select((
+            action_pilots::action_id,
+            action_pilots::partner_id,
+            action_pilots::note,
+        ))
         .load(conn)?;
     for (action_id, partner_id, note) in pilots {
-        parts.entry(action_id).or_default().pilots.push(PartnerRole { partner_id, note });
+        parts
+            .entry(action_id)
+            .or_default()
+            .pilots
+            .push(PartnerRole { partner_id, note });
     }
     let partners: Vec<(Uuid, Uuid, Option<String>)> = action_partners::table
         .filter(action_partners::action_id.eq_any(ids))
         .order((action_partners::action_id, action_partners::position))
-        .select((action_partners::action_id, action_partners::partner_id, action_partners::note))
+        .select((
+            action_partners::action_id,
+            action_partners::partner_id,
+            action_partners::note,
+        ))
         .load(conn)?;
     for (action_id, partner_id, note) in partners {
-        parts.entry(action_id).or_default().partners.push(PartnerRole { partner_id, note });
+        parts
+            .entry(action_id)
+            .or_default()
+            .partners
+            .push(PartnerRole { partner_id, note });
     }
     let steps: Vec<(Uuid, String, Option<Uuid>, StepStatus)> = action_steps::table
         .filter(action_steps::action_id.eq_any(ids))

@@ -105,6 +105,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (scope, key) {
+        scope -> Text,
+        key -> Text,
+        request_hash -> Text,
+        status -> Int2,
+        location -> Nullable<Text>,
+        etag -> Nullable<Text>,
+        body -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     objectives (id) {
         id -> Uuid,
         axis_id -> Uuid,
@@ -153,19 +166,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     convention_associated_partners,
     convention_signatories,
     conventions,
+    idempotency_keys,
     objectives,
     partners,
 );
-
-diesel::table! {
-    idempotency_keys (scope, key) {
-        scope -> Text,
-        key -> Text,
-        request_hash -> Text,
-        status -> Int2,
-        location -> Nullable<Text>,
-        etag -> Nullable<Text>,
-        body -> Jsonb,
-        created_at -> Timestamptz,
-    }
-}

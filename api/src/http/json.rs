@@ -25,7 +25,10 @@ impl<T> JsonBody<T> {
     /// SHA-256 of the body as sent, in hex.
     pub fn fingerprint(&self) -> String {
         use sha2::{Digest, Sha256};
-        Sha256::digest(&self.1).iter().map(|b| format!("{b:02x}")).collect()
+        Sha256::digest(&self.1)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }
 
@@ -86,15 +89,23 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let parsed = serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
-        classify(&path, &inner)
+        classify(body, &path, &inner)
     })?;
     Ok(parsed)
 }
 
-fn classify(path: &str, error: &serde_json::Error) -> ApiError {
+fn classify(body: &[u8], path: &str, error: &serde_json::Error) -> ApiError {
     use serde_json::error::Category;
     let message = strip_position(&error.to_string());
-    match error.classify() {
+    let category = match error.classify() {
+        // serde_json reports a value of the wrong type for an enum (`null`, a number) as a
+        // syntax error: when the document itself is valid JSON, it is the field's fault.
+        Category::Syntax if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() => {
+            Category::Data
+        }
+        category => category,
+    };
+    match category {
         Category::Syntax | Category::Eof | Category::Io => ApiError::bad_request(
             "malformed_json",
             format!("The body is not valid JSON: {message}."),
@@ -187,6 +198,24 @@ mod tests {
         assert_eq!(field_of(error), (400, "colour".into()));
         let error = parse::<Body>(br#"{"title":"t","steps":[{"text":"a","x":1}]}"#).unwrap_err();
         assert_eq!(field_of(error), (400, "steps[0].x".into()));
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct WithEnum {
+        kind: crate::domain::PartnerKind,
+    }
+
+    #[test]
+    fn a_wrongly_typed_enum_is_the_field_s_fault() {
+        assert_eq!(
+            field_of(parse::<WithEnum>(br#"{"kind":null}"#).unwrap_err()),
+            (422, "kind".into())
+        );
+        assert_eq!(
+            field_of(parse::<WithEnum>(br#"{"kind":5}"#).unwrap_err()),
+            (422, "kind".into())
+        );
     }
 
     #[test]

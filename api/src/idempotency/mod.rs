@@ -38,7 +38,9 @@ impl FromRequest for IdempotencyKey {
         };
         let key = value.to_str().ok().map(|v| v.trim_matches('"').to_string());
         ready(match key {
-            Some(key) if (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) => {
+            Some(key)
+                if (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) =>
+            {
                 Ok(Self(Some(Scoped {
                     scope: format!("{} {}", req.method(), req.path()),
                     key,
@@ -64,7 +66,10 @@ pub struct Replayable {
 
 impl Replayable {
     /// 201 with the created resource, its `Location` and `ETag`.
-    pub fn created<T: Serialize + Versioned>(location: String, resource: &T) -> Result<Self, ApiError> {
+    pub fn created<T: Serialize + Versioned>(
+        location: String,
+        resource: &T,
+    ) -> Result<Self, ApiError> {
         Ok(Self {
             status: StatusCode::CREATED,
             location: Some(location),

@@ -29,11 +29,13 @@ struct Locked {
 /// Takes the key's lock for the rest of the transaction; `false` when another transaction holds it
 /// (the first request is still running).
 pub fn try_lock(conn: &mut PgConnection, scope: &str, key: &str) -> QueryResult<bool> {
-    diesel::sql_query("SELECT pg_try_advisory_xact_lock(hashtextextended($1 || ' ' || $2, 0)) AS locked")
-        .bind::<Text, _>(scope)
-        .bind::<Text, _>(key)
-        .get_result::<Locked>(conn)
-        .map(|row| row.locked)
+    diesel::sql_query(
+        "SELECT pg_try_advisory_xact_lock(hashtextextended($1 || ' ' || $2, 0)) AS locked",
+    )
+    .bind::<Text, _>(scope)
+    .bind::<Text, _>(key)
+    .get_result::<Locked>(conn)
+    .map(|row| row.locked)
 }
 
 impl StoredKey {
@@ -55,7 +57,13 @@ impl StoredKey {
             .optional()
     }
 
-    pub fn insert(conn: &mut PgConnection, scope: &str, key: &str, request_hash: &str, answer: &Replayable) -> QueryResult<()> {
+    pub fn insert(
+        conn: &mut PgConnection,
+        scope: &str,
+        key: &str,
+        request_hash: &str,
+        answer: &Replayable,
+    ) -> QueryResult<()> {
         diesel::insert_into(idempotency_keys::table)
             .values((
                 idempotency_keys::scope.eq(scope),
