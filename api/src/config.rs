@@ -24,6 +24,19 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// `CTG_LOG_FORMAT`: `json` (default) or `text`.
     pub log_format: LogFormat,
+    /// `CTG_JWT_SECRET`: the HMAC key of access tokens, at least 32 bytes. Required outside
+    /// demo mode.
+    pub jwt_secret: Option<Secret>,
+}
+
+/// A secret value, kept out of logs and debug output.
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +101,18 @@ impl Settings {
             Some("text") => LogFormat::Text,
             Some(_) => bail!("CTG_LOG_FORMAT must be `json` or `text`"),
         };
+        let jwt_secret = var("CTG_JWT_SECRET").map(Secret);
+        if let Some(secret) = &jwt_secret {
+            if secret.0.len() < crate::auth::TokenKeys::MIN_SECRET_BYTES {
+                bail!(
+                    "CTG_JWT_SECRET must be at least {} bytes long (it is {})",
+                    crate::auth::TokenKeys::MIN_SECRET_BYTES,
+                    secret.0.len()
+                );
+            }
+        }
         Ok(Self {
+            jwt_secret,
             database_url: var("DATABASE_URL").map(DatabaseUrl),
             bind: bind.parse().with_context(|| {
                 format!("CTG_BIND must be an address such as 127.0.0.1:8080, not {bind:?}")
@@ -148,8 +172,18 @@ mod tests {
     }
 
     #[test]
+    fn a_short_jwt_secret_is_refused() {
+        let error = settings(&[("CTG_JWT_SECRET", "short")])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("CTG_JWT_SECRET"), "{error}");
+        let ok = settings(&[("CTG_JWT_SECRET", &"k".repeat(32))]).unwrap();
+        assert!(!format!("{ok:?}").contains("kkkk"));
+    }
+
+    #[test]
     fn database_url_is_never_debug_printed() {
-        let s = settings(&[("DATABASE_URL", "postgres://u:secret@h/db")]).unwrap();
-        assert!(!format!("{s:?}").contains("secret"));
+        let s = settings(&[("DATABASE_URL", "postgres://u:hunter2pw@h/db")]).unwrap();
+        assert!(!format!("{s:?}").contains("hunter2pw"));
     }
 }

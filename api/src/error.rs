@@ -47,6 +47,12 @@ pub struct Problem {
 pub enum ApiError {
     #[error("{0}")]
     BadRequest(BadRequest),
+    #[error("unauthenticated: {0}")]
+    Unauthorized(&'static str),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("too many requests")]
+    TooManyRequests { retry_after_seconds: u64 },
     #[error("{entity} not found")]
     NotFound { entity: &'static str },
     #[error("no such route")]
@@ -119,6 +125,9 @@ impl ApiError {
     fn code(&self) -> &'static str {
         match self {
             Self::BadRequest(bad) => bad.code,
+            Self::Unauthorized(_) => "unauthenticated",
+            Self::Forbidden(_) => "forbidden",
+            Self::TooManyRequests { .. } => "too_many_requests",
             Self::NotFound { .. } => "not_found",
             Self::NoRoute => "no_such_route",
             Self::Conflict { code, .. } => code,
@@ -135,6 +144,14 @@ impl ApiError {
     fn detail(&self) -> String {
         match self {
             Self::BadRequest(bad) => bad.detail.clone(),
+            // The reason stays in the logs: a client is only told to authenticate again.
+            Self::Unauthorized(_) => {
+                "Authentication required: send a valid, unexpired access token as `Authorization: Bearer <token>`.".into()
+            }
+            Self::Forbidden(detail) => detail.clone(),
+            Self::TooManyRequests { retry_after_seconds } => format!(
+                "Too many attempts: retry in {retry_after_seconds} seconds."
+            ),
             Self::NotFound { entity } => format!("No {entity} with this id is visible to you."),
             Self::NoRoute => "No route matches this method and path: see /openapi.json.".into(),
             Self::Conflict { detail, .. } => detail.clone(),
@@ -192,6 +209,9 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound { .. } | Self::NoRoute => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -208,6 +228,7 @@ impl ResponseError for ApiError {
         match self {
             Self::Internal(cause) => tracing::error!(%cause, "request failed"),
             Self::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
+            Self::Unauthorized(reason) => tracing::info!(reason, "request not authenticated"),
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
@@ -215,6 +236,14 @@ impl ResponseError for ApiError {
         match self {
             Self::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS.to_string()));
+            }
+            Self::Unauthorized(_) => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            Self::TooManyRequests {
+                retry_after_seconds,
+            } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
             }
             Self::PreconditionFailed { current_version } => {
                 response.insert_header((header::ETAG, crate::http::etag::etag(*current_version)));

@@ -1,9 +1,13 @@
 //! ctg: steering a Convention Territoriale Globale over a REST/JSON API.
 
+pub mod audit;
+pub mod auth;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod evaluation;
 pub mod health;
 pub mod http;
 pub mod idempotency;
@@ -14,6 +18,9 @@ pub mod time;
 
 pub mod actions;
 pub mod axes;
+pub mod committees;
 pub mod conventions;
+pub mod memberships;
 pub mod objectives;
 pub mod partners;
+pub mod users;

@@ -22,16 +22,42 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API (on the embedded PostgreSQL when DATABASE_URL is unset).
-    Serve,
+    Serve {
+        /// Demonstration mode: creates one demo user per role and prints their logins; a
+        /// random token key is used when CTG_JWT_SECRET is unset.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Apply pending migrations to the database.
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Manage a private PostgreSQL cluster (used by scripts/test).
     #[command(hide = true)]
     Pg {
         #[command(subcommand)]
         action: PgAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Create a user and print their id; the password comes from CTG_PASSWORD, else is
+    /// prompted for twice.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// The display name.
+        #[arg(long)]
+        name: String,
+        /// Make the user a platform administrator.
+        #[arg(long)]
+        admin: bool,
     },
 }
 
@@ -49,8 +75,18 @@ enum PgAction {
     },
 }
 
-fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+fn main() -> std::process::ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            // The causes in one line, for a person: no backtrace.
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Openapi => {
             print!("{}", ctg::openapi::document_text());
@@ -74,10 +110,19 @@ fn main() -> anyhow::Result<()> {
             tracing::info!(count = applied.len(), ?applied, "migrations applied");
             Ok(())
         }
-        Command::Serve => {
+        Command::User {
+            action: UserAction::Create { email, name, admin },
+        } => {
             let settings = Settings::from_env()?;
             init_logging(settings.log_format);
-            ctg::serve::serve(settings)
+            let args = ctg::users::cli::CreateUser { email, name, admin };
+            println!("{}", ctg::users::cli::create_user(&settings, args)?);
+            Ok(())
+        }
+        Command::Serve { demo } => {
+            let settings = Settings::from_env()?;
+            init_logging(settings.log_format);
+            ctg::serve::serve(settings, demo)
         }
     }
 }

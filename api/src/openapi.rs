@@ -23,11 +23,16 @@ use crate::error::{FieldError, Problem};
     components(schemas(Problem, FieldError)),
     tags(
         (name = "health", description = "Liveness and readiness"),
+        (name = "auth", description = "Signing in and out; the caller"),
+        (name = "users", description = "People and machine clients (platform admins)"),
         (name = "partners", description = "Organisations taking part in conventions"),
         (name = "conventions", description = "Conventions, their signatories and associated partners"),
         (name = "axes", description = "Level 1 of a plan (orientations)"),
         (name = "objectives", description = "Level 2 of a plan"),
-        (name = "actions", description = "Fiches-actions, level 3 of a plan")
+        (name = "actions", description = "Fiches-actions, level 3 of a plan"),
+        (name = "committees", description = "The COPIL and the thematic technical committees"),
+        (name = "memberships", description = "Who holds which role in a convention"),
+        (name = "audit", description = "The change log")
     )
 )]
 struct ApiDoc;
@@ -56,16 +61,33 @@ const ERRORS: &[(&str, &str, &str)] = &[
     ("400", "BadRequest", "The request cannot be understood: malformed JSON, an unknown field, or an invalid query parameter (`errors` names it)."),
     ("404", "NotFound", "No such resource, or not visible to the caller."),
     ("409", "Conflict", "The change conflicts with stored data: a duplicate, or records that still refer to this one."),
+    ("401", "Unauthorized", "No valid access token: sign in (or refresh) and send it as `Authorization: Bearer <token>`."),
+    ("403", "Forbidden", "Your role does not allow this on this object."),
     ("412", "PreconditionFailed", "`If-Match` does not hold the current version: read the resource again (its current `ETag` is returned)."),
     ("413", "PayloadTooLarge", "The body exceeds the limit."),
     ("415", "UnsupportedMediaType", "The body is not sent as JSON."),
     ("422", "UnprocessableContent", "A field is missing or breaks its rules (`errors` names each field at fault)."),
     ("428", "PreconditionRequired", "`If-Match` is required for this change."),
+    ("429", "TooManyRequests", "Too many failed sign-ins for this account or address: retry after `Retry-After` seconds."),
     ("500", "InternalError", "An unexpected error; its cause is logged, never returned."),
     ("503", "ServiceUnavailable", "The database is unavailable: retry after `Retry-After` seconds."),
 ];
 
+/// Operations anyone may call, without a token.
+const PUBLIC: &[&str] = &["login", "refresh", "logout", "live", "ready"];
+
+/// Secured operations that every signed-in user may call: no 403.
+const OPEN_TO_ALL_USERS: &[&str] = &[
+    "me",
+    "list_partners",
+    "get_partner",
+    "list_conventions",
+    "get_user",
+];
+
 fn applicable_errors(method: &str, path: &str, op: &Value) -> Vec<&'static str> {
+    let operation_id = op["operationId"].as_str().unwrap_or_default();
+    let public = PUBLIC.contains(&operation_id);
     let has_path_params = path.contains('{');
     let has_body = op.get("requestBody").is_some();
     let has_query = op["parameters"]
@@ -76,6 +98,15 @@ fn applicable_errors(method: &str, path: &str, op: &Value) -> Vec<&'static str> 
     let mut codes = Vec::new();
     if has_body || has_query {
         codes.push("400");
+    }
+    if !public {
+        codes.push("401");
+        if !OPEN_TO_ALL_USERS.contains(&operation_id) {
+            codes.push("403");
+        }
+    }
+    if operation_id == "login" || operation_id == "update_user" {
+        codes.push("429");
     }
     if has_path_params {
         codes.push("404");
@@ -112,7 +143,7 @@ fn declare_error_responses(doc: &mut Value) {
     for (_, name, description) in ERRORS {
         let mut response = problem_response(description);
         match *name {
-            "ServiceUnavailable" => {
+            "ServiceUnavailable" | "TooManyRequests" => {
                 response["headers"] =
                     json!({"Retry-After": header("Seconds to wait before retrying.")});
             }
@@ -124,6 +155,12 @@ fn declare_error_responses(doc: &mut Value) {
         responses.insert((*name).to_string(), response);
     }
     doc["components"]["responses"] = Value::Object(responses);
+    doc["components"]["securitySchemes"] = json!({
+        "bearer": {
+            "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+            "description": "An access token from `POST /api/v1/auth/login` (15 minutes; renew it at `/auth/refresh`)."
+        }
+    });
     doc["components"]["parameters"] = json!({
         "IfMatch": {
             "name": "If-Match", "in": "header", "required": true,
@@ -141,6 +178,12 @@ fn declare_error_responses(doc: &mut Value) {
         };
         for (method, op) in item.iter_mut() {
             let codes = applicable_errors(method, path, op);
+            let public = PUBLIC.contains(&op["operationId"].as_str().unwrap_or_default());
+            op["security"] = if public {
+                json!([])
+            } else {
+                json!([{"bearer": []}])
+            };
             let op_responses = op["responses"].as_object_mut().expect("responses");
             for code in codes {
                 let (_, name, _) = ERRORS

@@ -35,8 +35,25 @@ fn connect_patiently(url: &str) -> anyhow::Result<PgConnection> {
     }
 }
 
+/// The key that signs access tokens: `CTG_JWT_SECRET`, or in demo mode a random one (tokens
+/// then die with the process, which suits a demonstration).
+fn jwt_secret(settings: &Settings, demo: bool) -> anyhow::Result<Vec<u8>> {
+    match (&settings.jwt_secret, demo) {
+        (Some(secret), _) => Ok(secret.0.as_bytes().to_vec()),
+        (None, true) => {
+            let (random, _) = crate::auth::tokens::new_refresh_token();
+            Ok(random.into_bytes())
+        }
+        (None, false) => anyhow::bail!(
+            "CTG_JWT_SECRET is not set: it signs access tokens and must be at least 32 bytes \
+             (for example `export CTG_JWT_SECRET=$(openssl rand -hex 32)`); or run `ctg serve --demo`"
+        ),
+    }
+}
+
 /// Serves the API until SIGTERM (drains in-flight requests) or SIGINT.
-pub fn serve(settings: Settings) -> anyhow::Result<()> {
+pub fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    let secret = jwt_secret(&settings, demo)?;
     let (database_url, embedded) = match &settings.database_url {
         Some(url) => (url.0.clone(), None),
         None => {
@@ -49,13 +66,22 @@ pub fn serve(settings: Settings) -> anyhow::Result<()> {
     tracing::info!(count = applied.len(), "migrations applied");
 
     let pool = crate::db::pool(&database_url, &settings.pool);
+    if demo {
+        let mut conn = connect_patiently(&database_url)?;
+        for login in crate::demo::ensure_users(&mut conn)? {
+            println!(
+                "demo login: {} {} {}",
+                login.role, login.email, login.password
+            );
+        }
+    }
     let listener = TcpListener::bind(settings.bind)
         .with_context(|| format!("cannot listen on {} (set CTG_BIND)", settings.bind))?;
     let address = listener.local_addr()?;
     println!("ctg serving on http://{address} (API reference: http://{address}/docs/)");
 
     let result = actix_web::rt::System::new().block_on(async move {
-        startup::run(listener, AppState { pool }, settings.workers)?.await
+        startup::run(listener, AppState::new(pool, &secret), settings.workers)?.await
     });
     if embedded.is_some() {
         EmbeddedPostgres::stop(&settings.data_dir)?;

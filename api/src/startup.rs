@@ -10,24 +10,48 @@ use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_actix_web::{scope, service_config::ServiceConfig, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::{PasswordHasher, TokenKeys};
 use crate::db::DbPool;
 use crate::error::ApiError;
-use crate::{actions, axes, conventions, health, objectives, partners};
+use crate::{
+    actions, audit, auth, axes, committees, conventions, health, memberships, objectives, partners,
+    users,
+};
 
 /// Everything a request handler may need, shared by all workers.
 #[derive(Clone)]
 pub struct AppState {
     pub pool: DbPool,
+    pub token_keys: TokenKeys,
+    pub password_hasher: PasswordHasher,
+}
+
+impl AppState {
+    pub fn new(pool: DbPool, jwt_secret: &[u8]) -> Self {
+        Self {
+            pool,
+            token_keys: TokenKeys::new(jwt_secret),
+            // Each hash holds 19 MiB: two per core keeps a burst of sign-ins bounded.
+            password_hasher: PasswordHasher::new(
+                2 * std::thread::available_parallelism().map_or(1, usize::from),
+            ),
+        }
+    }
 }
 
 /// Every documented route. The OpenAPI document is collected from exactly these.
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(scope("/api/v1").configure(|api| {
+        auth::handlers::routes(api);
+        users::routes(api);
         partners::routes(api);
         conventions::routes(api);
         axes::routes(api);
         objectives::routes(api);
         actions::routes(api);
+        committees::routes(api);
+        memberships::routes(api);
+        audit::handlers::routes(api);
     }));
     health::routes(cfg);
 }
@@ -67,6 +91,8 @@ pub fn run(
                 })
                 .wrap(TracingLogger::default())
                 .app_data(web::Data::new(state.pool.clone()))
+                .app_data(web::Data::new(state.token_keys.clone()))
+                .app_data(web::Data::new(state.password_hasher.clone()))
                 .app_data(web::QueryConfig::default().error_handler(|error, _| {
                     ApiError::bad_request("invalid_query", error.to_string()).into()
                 }))

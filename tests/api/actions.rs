@@ -627,3 +627,38 @@ async fn a_key_still_in_flight_is_a_conflict() {
         0
     );
 }
+
+#[actix_web::test]
+async fn the_committee_filter_lists_the_actions_under_its_axes() {
+    let Setup { app, plan, .. } = setup().await;
+    let axis2 = fixtures::axis(&app, &plan.convention, 2).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let objective21 = fixtures::objective(&app, &axis2, 1).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    fixtures::action(&app, &objective21, 1, "Accompagner les jeunes").await;
+    let committee = app
+        .post(
+            &format!("/api/v1/conventions/{}/committees", plan.convention),
+            &json!({"name": "Comité jeunesse", "kind": "thematic", "axis_ids": [axis2]}),
+        )
+        .await;
+    assert_eq!(committee.status, 201, "{}", committee.text);
+    let codes = codes(
+        &app,
+        &plan.convention,
+        format!("?committee={}", committee.id()),
+    )
+    .await;
+    assert_eq!(codes, ["2.1.1"]);
+    let bad = app
+        .get(&format!(
+            "/api/v1/conventions/{}/actions?committee=jeunesse",
+            plan.convention
+        ))
+        .await;
+    assert_eq!(bad.error_fields(), ["committee"]);
+}

@@ -115,12 +115,26 @@ async fn refuses_bad_input_naming_the_field() {
     let both = app.post(&axes, &json!({"number": -1, "title": ""})).await;
     assert_eq!(both.error_fields(), ["number", "title"]);
 
-    let unknown = app
+    let read_only = app
         .post(&axes, &json!({"number": 1, "title": "Axe", "code": "1"}))
+        .await;
+    assert_eq!(read_only.status, 400);
+    assert_eq!(
+        read_only.problem_code(),
+        "read_only_field",
+        "the server derives codes"
+    );
+    assert_eq!(read_only.error_fields(), ["code"]);
+
+    let unknown = app
+        .post(
+            &axes,
+            &json!({"number": 1, "title": "Axe", "colour": "bleu"}),
+        )
         .await;
     assert_eq!(unknown.status, 400);
     assert_eq!(unknown.problem_code(), "unknown_field");
-    assert_eq!(unknown.error_fields(), ["code"]);
+    assert_eq!(unknown.error_fields(), ["colour"]);
 
     assert_eq!(app.db.count("SELECT count(*) AS n FROM axes"), 0);
 }

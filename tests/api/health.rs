@@ -1,6 +1,8 @@
 use crate::support::{TestApp, TestDb};
 use std::time::Duration;
 
+use uuid::Uuid;
+
 use ctg::db::PoolSettings;
 
 #[actix_web::test]
@@ -31,7 +33,10 @@ async fn not_ready_while_the_database_is_unreachable() {
     assert!(ready.header("retry-after").is_some());
     let live = unreachable.get("/health/live").await;
     assert_eq!(live.status, 200, "liveness does not depend on the database");
-    let list = unreachable.get("/api/v1/partners").await;
+    // A well-signed token: the request gets as far as the database.
+    let token =
+        crate::support::auth::forge_token(&Uuid::now_v7().to_string(), &Uuid::now_v7().to_string());
+    let list = unreachable.as_user(&token).get("/api/v1/partners").await;
     assert_eq!(list.status, 503);
     assert!(
         !list.text.contains("127.0.0.1"),

@@ -4,10 +4,16 @@
 mod support;
 
 mod actions;
+mod audit;
+mod auth;
+mod authorization;
 mod axes;
+mod committees;
 mod conventions;
 mod health;
+mod memberships;
 mod migrations;
 mod objectives;
 mod openapi;
 mod partners;
+mod users;

@@ -79,3 +79,27 @@ async fn the_server_serves_its_spec_and_an_offline_reference() {
         redirect.status
     );
 }
+
+#[test]
+fn enums_are_documented_with_their_wire_words() {
+    let doc = ctg::openapi::document();
+    let mut checked = 0;
+    for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+        if let Some(values) = schema["enum"].as_array() {
+            for value in values {
+                let word = value.as_str().unwrap_or_default();
+                assert!(
+                    !word.is_empty() && word.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                    "{name}: {value} is not what the server sends"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 5,
+        "the contract's vocabularies are documented as enums"
+    );
+    let kinds = &doc["components"]["schemas"]["PartnerKind"]["enum"];
+    assert_eq!(kinds[0], "caf");
+}

@@ -28,6 +28,9 @@ pub struct ActionListParams {
     /// Only the actions whose référents-pilotes include this partner.
     #[param(value_type = Option<Uuid>)]
     pub pilot: Option<String>,
+    /// Only the actions under the axes this thematic committee follows.
+    #[param(value_type = Option<Uuid>)]
+    pub committee: Option<String>,
     /// Words in the title or context (case and accents ignored), or an exact code ("1.2.1").
     pub q: Option<String>,
     /// `true`: actions whose end year has passed (Europe/Paris) and that are neither done nor
@@ -72,6 +75,7 @@ impl ActionListParams {
                 .transpose()?,
             priority: boolean("priority", self.priority)?,
             pilot: uuid("pilot", self.pilot)?,
+            committee: uuid("committee", self.committee)?,
             q,
             overdue: boolean("overdue", self.overdue)?
                 .map(|overdue| (overdue, crate::time::current_year())),

@@ -4,9 +4,12 @@ use actix_web::{delete, get, patch, post, web, HttpResponse};
 use diesel::PgConnection;
 use uuid::Uuid;
 
+use super::access;
 use super::dto::{ActionCreate, ActionOut, ActionUpdate};
 use super::filter::ActionListParams;
 use super::model::{Action, ActionChanges, ActionFilter};
+use crate::audit::{Audit, EntityType};
+use crate::auth::{AuthUser, Capability};
 use crate::conventions::model::Convention;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, FieldError, OrNotFound};
@@ -27,6 +30,7 @@ const ACTION: &str = "action";
 )]
 #[get("/conventions/{id}/actions")]
 pub async fn list_convention_actions(
+    user: AuthUser,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
     params: web::Query<ActionListParams>,
@@ -40,6 +44,7 @@ pub async fn list_convention_actions(
     let page = page.into_inner().validate()?;
     let (records, total) = db::run(&pool, move |conn| {
         Convention::find(conn, convention_id).or_not_found("convention")?;
+        user.require(Capability::ReadPlan, convention_id, None)?;
         Ok(Action::list(conn, &filter, page)?)
     })
     .await?;
@@ -56,6 +61,7 @@ pub async fn list_convention_actions(
 )]
 #[get("/objectives/{id}/actions")]
 pub async fn list_objective_actions(
+    user: AuthUser,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
     params: web::Query<ActionListParams>,
@@ -68,7 +74,9 @@ pub async fn list_objective_actions(
     };
     let page = page.into_inner().validate()?;
     let (records, total) = db::run(&pool, move |conn| {
-        Objective::find_with_context(conn, objective_id).or_not_found("objective")?;
+        let objective =
+            Objective::find_with_context(conn, objective_id).or_not_found("objective")?;
+        user.require(Capability::ReadPlan, objective.convention_id, None)?;
         Ok(Action::list(conn, &filter, page)?)
     })
     .await?;
@@ -91,6 +99,7 @@ pub async fn list_objective_actions(
 )]
 #[post("/objectives/{id}/actions")]
 pub async fn create_action(
+    user: AuthUser,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
     idempotency_key: IdempotencyKey,
@@ -103,9 +112,17 @@ pub async fn create_action(
         idempotency_key.once(conn, &fingerprint, |conn| {
             let placement = Objective::find_with_context_for_key_share(conn, objective_id)
                 .or_not_found("objective")?;
+            user.require(Capability::ManageStructure, placement.convention_id, None)?;
             check_links(conn, &placement, None, &new.parts.links)?;
             let id = Action::insert(conn, &new)?;
             let out = ActionOut::from(Action::load(conn, id)?);
+            Audit::by(user.id).created(
+                conn,
+                Some(placement.convention_id),
+                EntityType::Action,
+                id,
+                &out,
+            )?;
             Replayable::created(format!("/api/v1/actions/{id}"), &out)
         })
     })
@@ -121,12 +138,15 @@ pub async fn create_action(
 )]
 #[get("/actions/{id}")]
 pub async fn get_action(
+    user: AuthUser,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let record = db::run(&pool, move |conn| {
-        Action::load(conn, id).or_not_found(ACTION)
+        let record = Action::load(conn, id).or_not_found(ACTION)?;
+        user.require(Capability::ReadPlan, record.placement.convention_id, None)?;
+        Ok(record)
     })
     .await?;
     Ok(respond::ok(&ActionOut::from(record)))
@@ -143,6 +163,7 @@ pub async fn get_action(
 )]
 #[patch("/actions/{id}")]
 pub async fn update_action(
+    user: AuthUser,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
@@ -150,15 +171,39 @@ pub async fn update_action(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let changes = body.0.parse()?;
-    let record = db::run(&pool, move |conn| {
+    let out = db::run(&pool, move |conn| {
         let (current, placement) = Action::find_for_update(conn, id).or_not_found(ACTION)?;
+        let before = Action::load(conn, id)?;
+        let target = access::target(&before);
+        if changes.is_empty() {
+            // Even an empty change is a write: it needs the least right to change an action.
+            user.require(
+                Capability::UpdateFollowUp,
+                placement.convention_id,
+                Some(&target),
+            )?;
+        }
+        for (capability, fields) in access::touched(&changes, &before.parts).requirements() {
+            user.require(capability, placement.convention_id, Some(&target))
+                .map_err(access::refusing(fields))?;
+        }
         if_match.check(current.version)?;
         check_changes(conn, &current, &placement, &changes)?;
         Action::update(conn, id, &changes)?;
-        Ok(Action::load(conn, id)?)
+        let before = ActionOut::from(before);
+        let after = ActionOut::from(Action::load(conn, id)?);
+        Audit::by(user.id).updated(
+            conn,
+            Some(placement.convention_id),
+            EntityType::Action,
+            id,
+            &before,
+            &after,
+        )?;
+        Ok(after)
     })
     .await?;
-    Ok(respond::ok(&ActionOut::from(record)))
+    Ok(respond::ok(&out))
 }
 
 /// Delete a fiche-action with its steps, pilots, partners and links.
@@ -169,15 +214,25 @@ pub async fn update_action(
 )]
 #[delete("/actions/{id}")]
 pub async fn delete_action(
+    user: AuthUser,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     db::run(&pool, move |conn| {
-        let (current, _) = Action::find_for_update(conn, id).or_not_found(ACTION)?;
+        let (current, placement) = Action::find_for_update(conn, id).or_not_found(ACTION)?;
+        user.require(Capability::ManageStructure, placement.convention_id, None)?;
         if_match.check(current.version)?;
+        let before = ActionOut::from(Action::load(conn, id)?);
         Action::delete(conn, id)?;
+        Audit::by(user.id).deleted(
+            conn,
+            Some(placement.convention_id),
+            EntityType::Action,
+            id,
+            &before,
+        )?;
         Ok(())
     })
     .await?;

@@ -1,5 +1,6 @@
 //! Fiches-actions: level 3 of the plan, with everything a fiche says.
 
+mod access;
 pub mod dto;
 mod filter;
 pub mod handlers;

@@ -11,7 +11,8 @@ use diesel::sql_types::{Bool, Text};
 use uuid::Uuid;
 
 use crate::db::schema::{
-    action_links, action_partners, action_pilots, action_steps, actions, axes, objectives,
+    action_links, action_partners, action_pilots, action_steps, actions, axes, committee_axes,
+    objectives,
 };
 use crate::domain::{ActionStatus, StepStatus};
 use crate::http::page::Page;
@@ -191,6 +192,8 @@ pub struct ActionFilter {
     pub priority: Option<bool>,
     /// Actions whose référents-pilotes include this partner.
     pub pilot: Option<Uuid>,
+    /// Actions under the axes this thematic committee follows.
+    pub committee: Option<Uuid>,
     /// Words in the title or context (case and accents ignored), or an exact code.
     pub q: Option<String>,
     /// `Some((true, year))`: end year before `year` and neither done nor abandoned.
@@ -227,6 +230,12 @@ fn filtered(filter: &ActionFilter) -> diesel::dsl::IntoBoxed<'static, PlanJoin, 
             .filter(action_pilots::partner_id.eq(partner))
             .select(action_pilots::action_id);
         query = query.filter(actions::id.eq_any(piloted));
+    }
+    if let Some(committee) = filter.committee {
+        let followed = committee_axes::table
+            .filter(committee_axes::committee_id.eq(committee))
+            .select(committee_axes::axis_id);
+        query = query.filter(axes::id.eq_any(followed));
     }
     if let Some(q) = &filter.q {
         let pattern = format!("%{}%", escape_like(q));

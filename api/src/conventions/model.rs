@@ -196,15 +196,27 @@ impl Convention {
             .collect())
     }
 
-    /// A page of conventions in name order, with their partner lists, and the total.
-    pub fn list(conn: &mut PgConnection, page: Page) -> QueryResult<(Vec<ConventionDetail>, i64)> {
-        let items = conventions::table
+    /// A page of conventions in name order, with their partner lists, and the total; only
+    /// those in `visible` when given (a member sees the conventions they belong to).
+    pub fn list(
+        conn: &mut PgConnection,
+        visible: Option<&[Uuid]>,
+        page: Page,
+    ) -> QueryResult<(Vec<ConventionDetail>, i64)> {
+        let filtered = || {
+            let mut query = conventions::table.into_boxed();
+            if let Some(ids) = visible {
+                query = query.filter(conventions::id.eq_any(ids.to_vec()));
+            }
+            query
+        };
+        let items = filtered()
             .select(Convention::as_select())
             .order((conventions::name, conventions::id))
             .limit(page.limit)
             .offset(page.offset)
             .load(conn)?;
-        let total = conventions::table.count().get_result(conn)?;
+        let total = filtered().count().get_result(conn)?;
         Ok((Self::with_partners_all(conn, items)?, total))
     }
 

@@ -179,6 +179,21 @@ impl EmbeddedPostgres {
         &self.admin_url
     }
 
+    /// Whether the cluster under `dir` is running (a command that starts it for a moment
+    /// stops it afterwards only when it was not).
+    pub fn is_running(dir: &Path) -> Result<bool, EmbeddedError> {
+        if !dir.exists() {
+            return Ok(false);
+        }
+        let layout = Layout::new(absolute_dir(dir, false)?);
+        if !layout.data.join("PG_VERSION").exists() {
+            return Ok(false);
+        }
+        let bins = Binaries::find()?;
+        let runner = Runner::current()?;
+        is_running(&layout, &bins, &runner)
+    }
+
     /// Stops the cluster (pg_ctl stop -m fast). Safe to call when already stopped.
     pub fn stop(dir: &Path) -> Result<(), EmbeddedError> {
         if !dir.exists() {

@@ -62,12 +62,52 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_log (id) {
+        id -> Int8,
+        at -> Timestamptz,
+        actor_id -> Nullable<Uuid>,
+        convention_id -> Nullable<Uuid>,
+        entity_type -> Text,
+        entity_id -> Nullable<Uuid>,
+        operation -> Text,
+        changes -> Jsonb,
+    }
+}
+
+diesel::table! {
     axes (id) {
         id -> Uuid,
         convention_id -> Uuid,
         number -> Int4,
         title -> Text,
         description -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    committee_axes (committee_id, axis_id) {
+        committee_id -> Uuid,
+        axis_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    committee_members (committee_id, partner_id) {
+        committee_id -> Uuid,
+        partner_id -> Uuid,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
+    committees (id) {
+        id -> Uuid,
+        convention_id -> Uuid,
+        name -> Text,
+        kind -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
@@ -118,6 +158,28 @@ diesel::table! {
 }
 
 diesel::table! {
+    login_throttle (subject) {
+        subject -> Text,
+        failures -> Int4,
+        window_started_at -> Timestamptz,
+        locked_until -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    memberships (id) {
+        id -> Uuid,
+        convention_id -> Uuid,
+        user_id -> Uuid,
+        role -> Text,
+        committee_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
     objectives (id) {
         id -> Uuid,
         axis_id -> Uuid,
@@ -142,6 +204,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        session_id -> Uuid,
+        created_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+        revoked_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Uuid,
+        email -> Text,
+        display_name -> Text,
+        password_hash -> Nullable<Text>,
+        partner_id -> Nullable<Uuid>,
+        is_admin -> Bool,
+        active -> Bool,
+        password_changed_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
 diesel::joinable!(action_partners -> actions (action_id));
 diesel::joinable!(action_partners -> partners (partner_id));
 diesel::joinable!(action_pilots -> actions (action_id));
@@ -149,12 +248,24 @@ diesel::joinable!(action_pilots -> partners (partner_id));
 diesel::joinable!(action_steps -> actions (action_id));
 diesel::joinable!(action_steps -> partners (pilot_partner_id));
 diesel::joinable!(actions -> objectives (objective_id));
+diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(axes -> conventions (convention_id));
+diesel::joinable!(committee_axes -> axes (axis_id));
+diesel::joinable!(committee_axes -> committees (committee_id));
+diesel::joinable!(committee_members -> committees (committee_id));
+diesel::joinable!(committee_members -> partners (partner_id));
+diesel::joinable!(committees -> conventions (convention_id));
 diesel::joinable!(convention_associated_partners -> conventions (convention_id));
 diesel::joinable!(convention_associated_partners -> partners (partner_id));
 diesel::joinable!(convention_signatories -> conventions (convention_id));
 diesel::joinable!(convention_signatories -> partners (partner_id));
+diesel::joinable!(memberships -> committees (committee_id));
+diesel::joinable!(memberships -> conventions (convention_id));
+diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(objectives -> axes (axis_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(users -> partners (partner_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     action_links,
@@ -162,11 +273,20 @@ diesel::allow_tables_to_appear_in_same_query!(
     action_pilots,
     action_steps,
     actions,
+    audit_log,
     axes,
+    committee_axes,
+    committee_members,
+    committees,
     convention_associated_partners,
     convention_signatories,
     conventions,
     idempotency_keys,
+    login_throttle,
+    memberships,
     objectives,
     partners,
+    refresh_tokens,
+    sessions,
+    users,
 );

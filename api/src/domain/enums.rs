@@ -1,21 +1,16 @@
 //! The contract's closed vocabularies, stored as text (with a CHECK constraint) and sent as
 //! snake_case strings.
 
-use diesel::deserialize::{self, FromSql, FromSqlRow};
-use diesel::expression::AsExpression;
-use diesel::pg::{Pg, PgValue};
-use diesel::serialize::{self, Output, ToSql};
-use diesel::sql_types::Text;
-
 macro_rules! text_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+    // `tt`, not `literal`: utoipa reads `rename = $text` only when it sees a plain string token.
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:tt),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash,
             serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-            AsExpression, FromSqlRow,
+            diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
         )]
-        #[diesel(sql_type = Text)]
+        #[diesel(sql_type = diesel::sql_types::Text)]
         pub enum $name {
             $( $(#[$vmeta])* #[serde(rename = $text)] $variant, )+
         }
@@ -39,20 +34,31 @@ macro_rules! text_enum {
             }
         }
 
-        impl ToSql<Text, Pg> for $name {
-            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
-                <str as ToSql<Text, Pg>>::to_sql(self.as_str(), out)
+        impl diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
+            ) -> diesel::serialize::Result {
+                <str as diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg>>::to_sql(
+                    self.as_str(),
+                    out,
+                )
             }
         }
 
-        impl FromSql<Text, Pg> for $name {
-            fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
-                let text = <String as FromSql<Text, Pg>>::from_sql(bytes)?;
+        impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
+            fn from_sql(bytes: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
+                let text = <String as diesel::deserialize::FromSql<
+                    diesel::sql_types::Text,
+                    diesel::pg::Pg,
+                >>::from_sql(bytes)?;
                 Ok(Self::parse(&text)?)
             }
         }
     };
 }
+
+pub(crate) use text_enum;
 
 text_enum!(
     /// What kind of organisation a partner is.
@@ -94,6 +100,27 @@ text_enum!(
         Planned = "planned",
         InProgress = "in_progress",
         Done = "done",
+    }
+);
+
+text_enum!(
+    /// A member's role in a convention (see the contract's role table).
+    Role {
+        Viewer = "viewer",
+        Pilot = "pilot",
+        Committee = "committee",
+        Copil = "copil",
+        Coordinator = "coordinator",
+        /// The Caf reporting integration: reads plans, measurements and reports only.
+        Reporting = "reporting",
+    }
+);
+
+text_enum!(
+    /// The COPIL, or a thematic technical committee covering some axes.
+    CommitteeKind {
+        Copil = "copil",
+        Thematic = "thematic",
     }
 );
 

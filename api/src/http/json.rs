@@ -13,6 +13,17 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, FieldError};
 
+/// Fields every resource shows but only the server writes: named as such when sent.
+const READ_ONLY: &[&str] = &[
+    "id",
+    "version",
+    "created_at",
+    "updated_at",
+    "code",
+    "convention_id",
+    "axis_id",
+];
+
 /// Bodies larger than this are refused with 413 (the contract's limit for ordinary routes).
 pub const BODY_LIMIT: usize = 64 * 1024;
 
@@ -111,8 +122,15 @@ fn classify(body: &[u8], path: &str, error: &serde_json::Error) -> ApiError {
             format!("The body is not valid JSON: {message}."),
         ),
         Category::Data => {
-            if quoted_after(&message, "unknown field ").is_some() {
+            if let Some(field) = quoted_after(&message, "unknown field ") {
                 // The path already ends with the unknown field's name.
+                if READ_ONLY.contains(&field.as_str()) {
+                    return ApiError::bad_field(
+                        "read_only_field",
+                        path,
+                        "is set by the server and cannot be written",
+                    );
+                }
                 return ApiError::bad_field("unknown_field", path, "unknown field");
             }
             if let Some(field) = quoted_after(&message, "missing field ") {

@@ -6,6 +6,8 @@ use uuid::Uuid;
 
 use super::dto::{ObjectiveCreate, ObjectiveOut, ObjectiveUpdate};
 use super::model::{Objective, ObjectiveChanges};
+use crate::audit::{Audit, EntityType};
+use crate::auth::{AuthUser, Capability};
 use crate::axes::model::Axis;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, OrNotFound};
@@ -21,6 +23,7 @@ const AXIS: &str = "axis";
 #[utoipa::path(tag = "objectives", params(("id" = Uuid, Path, description = "The axis' id"), PageParams), responses((status = 200, body = Paged<ObjectiveOut>)))]
 #[get("/axes/{id}/objectives")]
 pub async fn list_objectives(
+    user: AuthUser,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
     page: web::Query<PageParams>,
@@ -28,7 +31,8 @@ pub async fn list_objectives(
     let axis_id = id.into_inner();
     let page = page.into_inner().validate()?;
     let (items, total) = db::run(&pool, move |conn| {
-        Axis::find(conn, axis_id).or_not_found(AXIS)?;
+        let axis = Axis::find(conn, axis_id).or_not_found(AXIS)?;
+        user.require(Capability::ReadPlan, axis.convention_id, None)?;
         Ok(Objective::list(conn, axis_id, page)?)
     })
     .await?;
@@ -41,18 +45,27 @@ pub async fn list_objectives(
 #[utoipa::path(tag = "objectives", params(("id" = Uuid, Path, description = "The axis' id")), request_body = ObjectiveCreate, responses((status = 201, body = ObjectiveOut)))]
 #[post("/axes/{id}/objectives")]
 pub async fn create_objective(
+    user: AuthUser,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
     body: JsonBody<ObjectiveCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let axis_id = id.into_inner();
     let new = body.0.parse(axis_id)?;
-    let objective = db::run(&pool, move |conn| {
-        Axis::find_for_key_share(conn, axis_id).or_not_found(AXIS)?;
-        Ok(Objective::insert(conn, &new)?)
+    let out = db::run(&pool, move |conn| {
+        let axis = Axis::find_for_key_share(conn, axis_id).or_not_found(AXIS)?;
+        user.require(Capability::ManageStructure, axis.convention_id, None)?;
+        let out = ObjectiveOut::from(Objective::insert(conn, &new)?);
+        Audit::by(user.id).created(
+            conn,
+            Some(axis.convention_id),
+            EntityType::Objective,
+            out.id,
+            &out,
+        )?;
+        Ok(out)
     })
     .await?;
-    let out = ObjectiveOut::from(objective);
     Ok(respond::created(
         format!("/api/v1/objectives/{}", out.id),
         &out,
@@ -63,12 +76,15 @@ pub async fn create_objective(
 #[utoipa::path(tag = "objectives", params(("id" = Uuid, Path, description = "The objective's id")), responses((status = 200, body = ObjectiveOut)))]
 #[get("/objectives/{id}")]
 pub async fn get_objective(
+    user: AuthUser,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let objective = db::run(&pool, move |conn| {
-        Objective::find(conn, id).or_not_found(OBJECTIVE)
+        let objective = Objective::find(conn, id).or_not_found(OBJECTIVE)?;
+        user.require(Capability::ReadPlan, objective.convention_id, None)?;
+        Ok(objective)
     })
     .await?;
     Ok(respond::ok(&ObjectiveOut::from(objective)))
@@ -80,6 +96,7 @@ pub async fn get_objective(
 #[utoipa::path(tag = "objectives", params(("id" = Uuid, Path, description = "The objective's id")), request_body = ObjectiveUpdate, responses((status = 200, body = ObjectiveOut)))]
 #[patch("/objectives/{id}")]
 pub async fn update_objective(
+    user: AuthUser,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
@@ -87,20 +104,33 @@ pub async fn update_objective(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let changes = body.0.parse()?;
-    let objective = db::run(&pool, move |conn| {
+    let out = db::run(&pool, move |conn| {
         let current = Objective::find_for_update(conn, id).or_not_found(OBJECTIVE)?;
+        let convention_id = current.convention_id;
+        user.require(Capability::ManageStructure, convention_id, None)?;
         if_match.check(current.version)?;
         check_destination(conn, &current, &changes)?;
-        Ok(current.update(conn, &changes)?)
+        let before = ObjectiveOut::from(current.clone());
+        let after = ObjectiveOut::from(current.update(conn, &changes)?);
+        Audit::by(user.id).updated(
+            conn,
+            Some(convention_id),
+            EntityType::Objective,
+            id,
+            &before,
+            &after,
+        )?;
+        Ok(after)
     })
     .await?;
-    Ok(respond::ok(&ObjectiveOut::from(objective)))
+    Ok(respond::ok(&out))
 }
 
 /// Delete an objective that has no actions (409 otherwise).
 #[utoipa::path(tag = "objectives", params(("id" = Uuid, Path, description = "The objective's id")), responses((status = 204, description = "Deleted")))]
 #[delete("/objectives/{id}")]
 pub async fn delete_objective(
+    user: AuthUser,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
@@ -108,8 +138,18 @@ pub async fn delete_objective(
     let id = id.into_inner();
     db::run(&pool, move |conn| {
         let current = Objective::find_for_update(conn, id).or_not_found(OBJECTIVE)?;
+        let convention_id = current.convention_id;
+        user.require(Capability::ManageStructure, convention_id, None)?;
         if_match.check(current.version)?;
         Objective::delete(conn, id)?;
+        let before = ObjectiveOut::from(current);
+        Audit::by(user.id).deleted(
+            conn,
+            Some(convention_id),
+            EntityType::Objective,
+            id,
+            &before,
+        )?;
         Ok(())
     })
     .await?;

@@ -10,10 +10,21 @@ use super::TestDb;
 use ctg::db::PoolSettings;
 use ctg::startup::AppState;
 
+/// The signing key of test servers (tests forge tokens with it, and with others).
+pub const TEST_JWT_SECRET: &str = "test-secret-of-ctg-at-least-32-bytes-long";
+
 pub struct TestApp {
     pub address: String,
     pub db: TestDb,
     client: awc::Client,
+    /// A platform admin's access token, sent by `get`, `post`, `patch`, `delete` and `raw`.
+    pub admin_token: String,
+}
+
+/// Requests sent with one identity, or none.
+pub struct Caller<'a> {
+    app: &'a TestApp,
+    token: Option<String>,
 }
 
 /// A response as a client sees it.
@@ -71,6 +82,7 @@ impl TestResponse {
 }
 
 impl TestApp {
+    /// The app on a fresh database, with a platform admin signed in.
     pub async fn spawn() -> Self {
         Self::spawn_with(
             TestDb::new(),
@@ -79,14 +91,19 @@ impl TestApp {
                 ..PoolSettings::default()
             },
         )
+        .await
     }
 
-    pub fn spawn_with(db: TestDb, pool_settings: PoolSettings) -> Self {
+    pub async fn spawn_with(db: TestDb, pool_settings: PoolSettings) -> Self {
         let url = db.url().to_string();
-        Self::spawn_with_database_url(db, &url, pool_settings)
+        let mut app = Self::spawn_with_database_url(db, &url, pool_settings);
+        super::auth::insert_user(&app.db, "admin@ctg.test", "Admin", None, true);
+        app.admin_token = super::auth::login(&app, "admin@ctg.test").await;
+        app
     }
 
-    /// The app on `database_url`, which need not be `db`'s (to simulate an outage).
+    /// The app on `database_url`, which need not be `db`'s (to simulate an outage); nobody is
+    /// signed in.
     pub fn spawn_with_database_url(
         db: TestDb,
         database_url: &str,
@@ -95,8 +112,8 @@ impl TestApp {
         let pool = ctg::db::pool(database_url, &pool_settings);
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
         let address = format!("http://{}", listener.local_addr().unwrap());
-        let server =
-            ctg::startup::run(listener, AppState { pool }, Some(1)).expect("start the server");
+        let state = AppState::new(pool, TEST_JWT_SECRET.as_bytes());
+        let server = ctg::startup::run(listener, state, Some(1)).expect("start the server");
         actix_rt::spawn(server);
         let client = awc::Client::builder()
             .timeout(Duration::from_secs(30))
@@ -105,16 +122,39 @@ impl TestApp {
             address,
             db,
             client,
+            admin_token: String::new(),
+        }
+    }
+
+    /// Requests with this access token.
+    pub fn as_user(&self, token: &str) -> Caller<'_> {
+        Caller {
+            app: self,
+            token: Some(token.to_string()),
+        }
+    }
+
+    /// Requests without any `Authorization` header.
+    pub fn anonymous(&self) -> Caller<'_> {
+        Caller {
+            app: self,
+            token: None,
+        }
+    }
+
+    fn admin(&self) -> Caller<'_> {
+        Caller {
+            app: self,
+            token: (!self.admin_token.is_empty()).then(|| self.admin_token.clone()),
         }
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {
-        self.send(self.client.get(self.url(path)), None).await
+        self.admin().get(path).await
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> TestResponse {
-        self.send(self.client.post(self.url(path)), Some(body))
-            .await
+        self.admin().post(path, body).await
     }
 
     pub async fn post_with(
@@ -123,29 +163,17 @@ impl TestApp {
         headers: &[(&str, &str)],
         body: &Value,
     ) -> TestResponse {
-        self.send(
-            with_headers(self.client.post(self.url(path)), headers),
-            Some(body),
-        )
-        .await
+        self.admin().post_with(path, headers, body).await
     }
 
     /// PATCH with `If-Match: etag` (pass `None` to omit the header).
     pub async fn patch(&self, path: &str, etag: Option<&str>, body: &Value) -> TestResponse {
-        let mut request = self.client.patch(self.url(path));
-        if let Some(etag) = etag {
-            request = request.insert_header(("If-Match", etag));
-        }
-        self.send(request, Some(body)).await
+        self.admin().patch(path, etag, body).await
     }
 
     /// DELETE with `If-Match: etag` (pass `None` to omit the header).
     pub async fn delete(&self, path: &str, etag: Option<&str>) -> TestResponse {
-        let mut request = self.client.delete(self.url(path));
-        if let Some(etag) = etag {
-            request = request.insert_header(("If-Match", etag));
-        }
-        self.send(request, None).await
+        self.admin().delete(path, etag).await
     }
 
     /// Sends raw bytes with the given headers (for malformed bodies and media types).
@@ -156,9 +184,57 @@ impl TestApp {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> TestResponse {
+        self.admin().raw(method, path, headers, body).await
+    }
+}
+
+impl Caller<'_> {
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.send(self.app.client.get(self.url(path)), None).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> TestResponse {
+        self.send(self.app.client.post(self.url(path)), Some(body))
+            .await
+    }
+
+    pub async fn post_with(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &Value,
+    ) -> TestResponse {
+        let request = with_headers(self.app.client.post(self.url(path)), headers);
+        self.send(request, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, etag: Option<&str>, body: &Value) -> TestResponse {
+        let mut request = self.app.client.patch(self.url(path));
+        if let Some(etag) = etag {
+            request = request.insert_header(("If-Match", etag));
+        }
+        self.send(request, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, etag: Option<&str>) -> TestResponse {
+        let mut request = self.app.client.delete(self.url(path));
+        if let Some(etag) = etag {
+            request = request.insert_header(("If-Match", etag));
+        }
+        self.send(request, None).await
+    }
+
+    pub async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> TestResponse {
         let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
-        let request = with_headers(self.client.request(method, self.url(path)), headers);
-        let response = request
+        let request = with_headers(self.app.client.request(method, self.url(path)), headers);
+        let response = self
+            .authorize(request)
             .send_body(body.to_vec())
             .await
             .expect("request sent");
@@ -166,10 +242,18 @@ impl TestApp {
     }
 
     fn url(&self, path: &str) -> String {
-        format!("{}{}", self.address, path)
+        format!("{}{}", self.app.address, path)
+    }
+
+    fn authorize(&self, request: awc::ClientRequest) -> awc::ClientRequest {
+        match &self.token {
+            Some(token) => request.insert_header(("Authorization", format!("Bearer {token}"))),
+            None => request,
+        }
     }
 
     async fn send(&self, request: awc::ClientRequest, body: Option<&Value>) -> TestResponse {
+        let request = self.authorize(request);
         let response = match body {
             Some(body) => request.send_json(body).await,
             None => request.send().await,

@@ -2,8 +2,10 @@
 //! HTTP client that returns what a user would see.
 
 mod app;
+pub mod auth;
 mod db;
 pub mod fixtures;
+pub mod world;
 
-pub use app::TestApp;
+pub use app::{TestApp, TestResponse, TEST_JWT_SECRET};
 pub use db::TestDb;
