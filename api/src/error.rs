@@ -256,83 +256,41 @@ impl ResponseError for ApiError {
 
 /// Constraint names that mean "a value the client sent is not acceptable", with the field it
 /// concerns. Violations of these answer 422; other unique violations answer 409.
+#[rustfmt::skip]
 const FIELD_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("partners_kind_valid", "kind", "unknown partner kind"),
-    (
-        "conventions_years_ordered",
-        "end_year",
-        "must not be before start_year",
-    ),
-    (
-        "actions_years_ordered",
-        "end_year",
-        "must not be before start_year",
-    ),
-    (
-        "convention_signatories_partner_id_fkey",
-        "signatory_ids",
-        "unknown partner",
-    ),
-    (
-        "convention_associated_partners_partner_id_fkey",
-        "associated_partner_ids",
-        "unknown partner",
-    ),
+    ("conventions_years_ordered", "end_year", "must not be before start_year"),
+    ("actions_years_ordered", "end_year", "must not be before start_year"),
+    ("actions_progress_range", "progress", "must be between 0 and 100"),
+    ("convention_signatories_partner_id_fkey", "signatory_ids", "unknown partner"),
+    ("convention_associated_partners_partner_id_fkey", "associated_partner_ids", "unknown partner"),
     ("action_pilots_partner_id_fkey", "pilots", "unknown partner"),
-    (
-        "action_partners_partner_id_fkey",
-        "partners",
-        "unknown partner",
-    ),
-    (
-        "action_steps_pilot_partner_id_fkey",
-        "steps",
-        "unknown pilot partner",
-    ),
+    ("action_partners_partner_id_fkey", "partners", "unknown partner"),
+    ("action_steps_pilot_partner_id_fkey", "steps", "unknown pilot partner"),
+    ("action_links_not_self", "linked_action_ids", "an action cannot link to itself"),
+    ("committee_members_partner_id_fkey", "member_partner_ids", "unknown partner"),
+    ("committee_axes_axis_id_fkey", "axis_ids", "unknown axis"),
+    ("memberships_user_id_fkey", "user_id", "unknown user"),
+    ("memberships_committee_id_fkey", "committee_id", "unknown committee"),
+    ("memberships_committee_matches_role", "committee_id", "required when role is committee, and only then"),
+    ("users_partner_id_fkey", "partner_id", "unknown partner"),
+    ("indicators_scale_for_levels", "scale_min", "a level indicator needs scale_min < scale_max; other kinds have no scale"),
 ];
 
 /// Unique constraints, with the conflict they mean to a client.
+#[rustfmt::skip]
 const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
-    (
-        "partners_name_key",
-        "duplicate_partner",
-        "A partner with this name already exists.",
-    ),
-    (
-        "axes_convention_id_number_key",
-        "duplicate_number",
-        "This convention already has an axis with this number.",
-    ),
-    (
-        "objectives_axis_id_number_key",
-        "duplicate_number",
-        "This axis already has an objective with this number.",
-    ),
-    (
-        "actions_objective_id_number_key",
-        "duplicate_number",
-        "This objective already has an action with this number.",
-    ),
-    (
-        "convention_signatories_pkey",
-        "duplicate_partner",
-        "A partner is listed twice among the signatories.",
-    ),
-    (
-        "convention_associated_partners_pkey",
-        "duplicate_partner",
-        "A partner is listed twice among the associated partners.",
-    ),
-    (
-        "action_pilots_pkey",
-        "duplicate_partner",
-        "A partner is listed twice among the pilots.",
-    ),
-    (
-        "action_partners_pkey",
-        "duplicate_partner",
-        "A partner is listed twice among the associated partners.",
-    ),
+    ("partners_name_key", "duplicate_partner", "A partner with this name already exists."),
+    ("axes_convention_id_number_key", "duplicate_number", "This convention already has an axis with this number."),
+    ("objectives_axis_id_number_key", "duplicate_number", "This axis already has an objective with this number."),
+    ("actions_objective_id_number_key", "duplicate_number", "This objective already has an action with this number."),
+    ("convention_signatories_pkey", "duplicate_partner", "A partner is listed twice among the signatories."),
+    ("convention_associated_partners_pkey", "duplicate_partner", "A partner is listed twice among the associated partners."),
+    ("action_pilots_pkey", "duplicate_partner", "A partner is listed twice among the pilots."),
+    ("action_partners_pkey", "duplicate_partner", "A partner is listed twice among the associated partners."),
+    ("memberships_unique_role", "duplicate_membership", "This user already holds this role in this convention."),
+    ("users_email_key", "duplicate_email", "A user with this e-mail already exists."),
+    ("measurements_indicator_id_period_key", "duplicate_period", "This indicator already has a measurement for this period: correct it with PATCH."),
 ];
 
 impl From<DieselError> for ApiError {

@@ -30,6 +30,9 @@ use crate::error::{FieldError, Problem};
         (name = "axes", description = "Level 1 of a plan (orientations)"),
         (name = "objectives", description = "Level 2 of a plan"),
         (name = "actions", description = "Fiches-actions, level 3 of a plan"),
+        (name = "indicators", description = "What a fiche-action's evaluation measures"),
+        (name = "measurements", description = "Indicator values, period by period"),
+        (name = "plan", description = "The whole plan with progress at every level"),
         (name = "committees", description = "The COPIL and the thematic technical committees"),
         (name = "memberships", description = "Who holds which role in a convention"),
         (name = "audit", description = "The change log")
@@ -186,14 +189,27 @@ fn declare_error_responses(doc: &mut Value) {
             };
             let op_responses = op["responses"].as_object_mut().expect("responses");
             for code in codes {
-                let (_, name, _) = ERRORS
+                let (_, name, description) = ERRORS
                     .iter()
                     .find(|(c, ..)| *c == code)
                     .expect("known code");
-                op_responses.insert(
-                    code.to_string(),
-                    json!({"$ref": format!("#/components/responses/{name}")}),
-                );
+                match op_responses.get_mut(code) {
+                    // An operation that gives this status its own body (the measurements
+                    // batch's row-by-row 422) keeps it; the problem is its other form.
+                    Some(own) => {
+                        own["content"]["application/problem+json"] =
+                            json!({"schema": {"$ref": "#/components/schemas/Problem"}});
+                        let own_description = own["description"].as_str().unwrap_or_default();
+                        own["description"] =
+                            json!(format!("{own_description}. Otherwise: {description}"));
+                    }
+                    None => {
+                        op_responses.insert(
+                            code.to_string(),
+                            json!({"$ref": format!("#/components/responses/{name}")}),
+                        );
+                    }
+                }
             }
             declare_success_headers(method, path, op_responses);
             if matches!(method.as_str(), "patch" | "delete") {
@@ -227,7 +243,9 @@ fn declare_success_headers(method: &str, path: &str, responses: &mut Map<String,
         }
     }
     let single = path.ends_with('}');
-    if let Some(created) = responses.get_mut("201") {
+    // A batch creates many resources: no single `Location` nor `ETag`.
+    let batch = path.ends_with("/batch");
+    if let Some(created) = responses.get_mut("201").filter(|_| !batch) {
         created["headers"] = json!({
             "Location": header("The created resource's URL."),
             "ETag": header("The created resource's version."),

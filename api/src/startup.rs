@@ -14,8 +14,8 @@ use crate::auth::{PasswordHasher, TokenKeys};
 use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::{
-    actions, audit, auth, axes, committees, conventions, health, memberships, objectives, partners,
-    users,
+    actions, audit, auth, axes, committees, conventions, health, indicators, measurements,
+    memberships, objectives, partners, plan, users,
 };
 
 /// Everything a request handler may need, shared by all workers.
@@ -49,6 +49,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         axes::routes(api);
         objectives::routes(api);
         actions::routes(api);
+        indicators::routes(api);
+        measurements::routes(api);
+        plan::routes(api);
         committees::routes(api);
         memberships::routes(api);
         audit::handlers::routes(api);

@@ -91,6 +91,8 @@ enum Expect {
     Hidden,
     /// No (valid) token: 401.
     Unauth,
+    /// A batch refused row by row: 422, the first row's `indicator_id` at fault.
+    Rows,
     /// Not sent; the row's comment says why.
     Skip,
 }
@@ -99,6 +101,7 @@ const A: Expect = Expect::Allow;
 const F: Expect = Expect::Forbid;
 const H: Expect = Expect::Hidden;
 const U: Expect = Expect::Unauth;
+const R: Expect = Expect::Rows;
 const S: Expect = Expect::Skip;
 
 impl Expect {
@@ -108,6 +111,7 @@ impl Expect {
             Expect::Forbid => status == 403,
             Expect::Hidden => status == 404,
             Expect::Unauth => status == 401,
+            Expect::Rows => status == 422,
             Expect::Skip => true,
         }
     }
@@ -120,7 +124,7 @@ impl Expect {
             Expect::Forbid => Some("forbidden"),
             Expect::Hidden => Some("not_found"),
             Expect::Unauth => Some("unauthenticated"),
-            Expect::Allow | Expect::Skip => None,
+            Expect::Allow | Expect::Rows | Expect::Skip => None,
         }
     }
 }
@@ -132,6 +136,7 @@ impl fmt::Display for Expect {
             Expect::Forbid => "Forbid (403)",
             Expect::Hidden => "Hidden (404)",
             Expect::Unauth => "Unauth (401)",
+            Expect::Rows => "Rows refused (422)",
             Expect::Skip => "Skip",
         })
     }
@@ -243,6 +248,38 @@ const MATRIX: &[Row] = &[
     r("update_action",            "move",      OTHER, [U,   A,   F,   F,    F,   A,    A,    F,   H]),
     r("delete_action",            "",          OWN,   [U,   A,   F,   F,    F,   A,    A,    F,   H]),
     r("delete_action",            "",          OTHER, [U,   A,   F,   F,    F,   A,    A,    F,   H]),
+    // Indicators: read by members; defined by those who edit the fiche's content (scope, copil,
+    // coordinators): a pilot is refused even on their own action.
+    r("list_convention_indicators", "",        ANY,   [U,   A,   A,   A,    A,   A,    A,    A,   H]),
+    // The plan tree: every member reads it.
+    r("get_plan",                 "",          ANY,   [U,   A,   A,   A,    A,   A,    A,    A,   H]),
+    r("list_indicators",          "",          OWN,   [U,   A,   A,   A,    A,   A,    A,    A,   H]),
+    r("list_indicators",          "",          OTHER, [U,   A,   A,   A,    A,   A,    A,    A,   H]),
+    r("create_indicator",         "",          OWN,   [U,   A,   F,   F,    A,   A,    A,    F,   H]),
+    r("create_indicator",         "",          OTHER, [U,   A,   F,   F,    F,   A,    A,    F,   H]),
+    r("get_indicator",            "",          OWN,   [U,   A,   A,   A,    A,   A,    A,    A,   H]),
+    r("get_indicator",            "",          OTHER, [U,   A,   A,   A,    A,   A,    A,    A,   H]),
+    r("update_indicator",         "",          OWN,   [U,   A,   F,   F,    A,   A,    A,    F,   H]),
+    r("update_indicator",         "",          OTHER, [U,   A,   F,   F,    F,   A,    A,    F,   H]),
+    r("delete_indicator",         "",          OWN,   [U,   A,   F,   F,    A,   A,    A,    F,   H]),
+    r("delete_indicator",         "",          OTHER, [U,   A,   F,   F,    F,   A,    A,    F,   H]),
+    // Measurements: read by members; recorded, corrected and deleted by the action's pilot (own),
+    // the committee covering its axis (scope), coordinators; never by copil (contract's table).
+    r("list_measurements",        "",          OWN,   [U,   A,   A,   A,    A,   A,    A,    A,   H]),
+    r("list_measurements",        "",          OTHER, [U,   A,   A,   A,    A,   A,    A,    A,   H]),
+    r("create_measurement",       "",          OWN,   [U,   A,   F,   A,    A,   F,    A,    F,   H]),
+    r("create_measurement",       "",          OTHER, [U,   A,   F,   F,    F,   F,    A,    F,   H]),
+    r("get_measurement",          "",          OWN,   [U,   A,   A,   A,    A,   A,    A,    A,   H]),
+    r("get_measurement",          "",          OTHER, [U,   A,   A,   A,    A,   A,    A,    A,   H]),
+    r("update_measurement",       "",          OWN,   [U,   A,   F,   A,    A,   F,    A,    F,   H]),
+    r("update_measurement",       "",          OTHER, [U,   A,   F,   F,    F,   F,    A,    F,   H]),
+    r("delete_measurement",       "",          OWN,   [U,   A,   F,   A,    A,   F,    A,    F,   H]),
+    r("delete_measurement",       "",          OTHER, [U,   A,   F,   F,    F,   F,    A,    F,   H]),
+    // The batch (bodies: a row of the own or the other action's indicator): a member who may
+    // record nothing (viewer, copil, reporting) is refused outright (403); a row a member may not
+    // record is that row's error (R: 422, nothing written).
+    r("create_measurements_batch", "own",      ANY,   [U,   A,   F,   A,    A,   F,    A,    F,   H]),
+    r("create_measurements_batch", "other",    ANY,   [U,   A,   F,   R,    R,   F,    A,    F,   H]),
     // Committees: read by members, managed by coordinators.
     r("list_committees",          "",          ANY,   [U,   A,   A,   A,    A,   A,    A,    A,   H]),
     r("create_committee",         "",          ANY,   [U,   A,   F,   F,    F,   F,    A,    F,   H]),
@@ -274,8 +311,11 @@ enum Target {
     Axis,
     Objective,
     Action,
+    Indicator,
     Committee,
     Membership,
+    MeasuredIndicator,
+    Measurement,
 }
 
 /// Path templates and their object. A `DELETE` gets a throwaway object of the same kind.
@@ -293,8 +333,21 @@ const TARGETS: &[(&str, Target)] = &[
     ("/api/v1/objectives/{id}", Target::Objective),
     ("/api/v1/objectives/{id}/actions", Target::Objective),
     ("/api/v1/actions/{id}", Target::Action),
+    ("/api/v1/actions/{id}/indicators", Target::Action),
+    ("/api/v1/conventions/{id}/indicators", Target::Convention),
+    ("/api/v1/conventions/{id}/plan", Target::Convention),
+    ("/api/v1/indicators/{id}", Target::Indicator),
     ("/api/v1/committees/{id}", Target::Committee),
     ("/api/v1/memberships/{id}", Target::Membership),
+    (
+        "/api/v1/conventions/{id}/measurements/batch",
+        Target::Convention,
+    ),
+    (
+        "/api/v1/indicators/{id}/measurements",
+        Target::MeasuredIndicator,
+    ),
+    ("/api/v1/measurements/{id}", Target::Measurement),
 ];
 
 /// An operation as the document describes it.
@@ -393,8 +446,14 @@ fn shared(world: &World<'_>, target: Target, case: Case, who: Who) -> Result<Str
         (Target::Objective, Case::Any) => world.objective1.clone(),
         (Target::Action, Case::Own) => world.action_own.clone(),
         (Target::Action, Case::Other) => world.action_other.clone(),
+        (Target::Indicator, Case::Own) => world.indicator_own.clone(),
+        (Target::Indicator, Case::Other) => world.indicator_other.clone(),
         (Target::Committee, Case::Any) => world.committee.clone(),
         (Target::Membership, Case::Any) => world.spare_membership.clone(),
+        (Target::MeasuredIndicator, Case::Own) => world.measured_indicator_own.clone(),
+        (Target::MeasuredIndicator, Case::Other) => world.measured_indicator_other.clone(),
+        (Target::Measurement, Case::Own) => world.measurement_own.clone(),
+        (Target::Measurement, Case::Other) => world.measurement_other.clone(),
         (target, case) => return Err(format!("a {target:?} has no `{case}` case in the world")),
     })
 }
@@ -413,8 +472,12 @@ async fn fresh(world: &World<'_>, target: Target, case: Case, who: Who) -> Resul
         (Target::Objective, Case::Any) => world.fresh_objective().await,
         (Target::Action, Case::Own) => world.fresh_action(true).await,
         (Target::Action, Case::Other) => world.fresh_action(false).await,
+        (Target::Indicator, Case::Own) => world.fresh_indicator(true).await,
+        (Target::Indicator, Case::Other) => world.fresh_indicator(false).await,
         (Target::Committee, Case::Any) => world.fresh_committee().await,
         (Target::Membership, Case::Any) => world.fresh_membership().await,
+        (Target::Measurement, Case::Own) => world.fresh_measurement(true).await,
+        (Target::Measurement, Case::Other) => world.fresh_measurement(false).await,
         (target, case) => return Err(format!("a {target:?} has no `{case}` case in the world")),
     })
 }
@@ -448,6 +511,10 @@ async fn body(world: &World<'_>, op: &str, variant: &str) -> Result<Value, Strin
         ("update_action", "follow-up") => json!({"status": "in_progress", "progress": n % 100}),
         ("update_action", "content") => json!({"title": format!("Fiche réécrite {n}")}),
         ("update_action", "move") => json!({"number": n}),
+        ("create_indicator", "") => json!({
+            "type": "resultat", "label": format!("Indicateur {n}"), "kind": "count"
+        }),
+        ("update_indicator", "") => json!({"label": format!("Indicateur renommé {n}")}),
         ("create_committee", "") => json!({
             "name": format!("Comité {n}"), "kind": "thematic", "axis_ids": [world.axis2]
         }),
@@ -456,12 +523,30 @@ async fn body(world: &World<'_>, op: &str, variant: &str) -> Result<Value, Strin
         ("update_membership", "") => {
             json!({"role": if n.is_multiple_of(2) { "viewer" } else { "reporting" }})
         }
+        // Months from `n`: the permitted writes of one row (consecutive `n`) never record one
+        // indicator's period twice; single creations and batches use different years.
+        ("create_measurement", "") => json!({"period": month(n, 0), "value": n}),
+        ("update_measurement", "") => json!({"value": n, "comment": format!("Correction {n}")}),
+        ("create_measurements_batch", own @ ("own" | "other")) => {
+            let indicator = match own {
+                "own" => &world.measured_indicator_own,
+                _ => &world.measured_indicator_other,
+            };
+            json!({"measurements": [{"indicator_id": indicator, "period": month(n, 24), "value": n}]})
+        }
         (op, variant) => {
             return Err(format!(
                 "no request body for {op} `{variant}`: add one to `body`"
             ))
         }
     })
+}
+
+/// A month of 2022-2023 (`offset` 0) or of 2024-2025 (`offset` 24): 24 consecutive `n` give
+/// 24 different months.
+fn month(n: u32, offset: u32) -> String {
+    let index = n % 24 + offset;
+    format!("{}-{:02}", 2022 + index / 12, index % 12 + 1)
 }
 
 struct Request {
@@ -623,7 +708,11 @@ async fn every_operation_answers_every_caller_as_the_roles_table_says() {
             let response = send(&app, token, op, &request).await;
             sent += 1;
             let code = response.body["code"].as_str();
-            if !expected.admits(response.status) || expected.code().is_some_and(|c| code != Some(c))
+            let row_refused = expected != R
+                || response.body["results"][0]["errors"][0]["field"] == "indicator_id";
+            if !expected.admits(response.status)
+                || expected.code().is_some_and(|c| code != Some(c))
+                || !row_refused
             {
                 failures.push(format!(
                     "{} as {who}: expected {expected}, got {} ({}): {}",

@@ -157,6 +157,18 @@ impl AuthUser {
             ))
         }
     }
+
+    /// Importing a whole plan as a new convention (which may add partners too): platform
+    /// admins and the coordinators of any convention, like adding partners.
+    pub fn require_plan_import(&self) -> Result<(), ApiError> {
+        if self.is_admin || self.memberships.iter().any(|m| m.role == Role::Coordinator) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(
+                "Only platform administrators and coordinators may import a convention.".into(),
+            ))
+        }
+    }
 }
 
 #[cfg(test)]

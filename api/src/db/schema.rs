@@ -111,6 +111,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        exchange_ref -> Nullable<Text>,
     }
 }
 
@@ -118,6 +119,15 @@ diesel::table! {
     convention_associated_partners (convention_id, partner_id) {
         convention_id -> Uuid,
         partner_id -> Uuid,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
+    convention_partner_refs (convention_id, partner_id) {
+        convention_id -> Uuid,
+        partner_id -> Uuid,
+        exchange_ref -> Text,
         position -> Int4,
     }
 }
@@ -158,11 +168,53 @@ diesel::table! {
 }
 
 diesel::table! {
+    indicators (id) {
+        id -> Uuid,
+        action_id -> Uuid,
+        position -> Int4,
+        #[sql_name = "type"]
+        type_ -> Text,
+        label -> Text,
+        kind -> Text,
+        unit -> Nullable<Text>,
+        baseline_value -> Nullable<Float8>,
+        baseline_period -> Nullable<Text>,
+        target_value -> Nullable<Float8>,
+        target_period -> Nullable<Text>,
+        direction -> Text,
+        frequency -> Text,
+        source -> Nullable<Text>,
+        scale_min -> Nullable<Float8>,
+        scale_max -> Nullable<Float8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
     login_throttle (subject) {
         subject -> Text,
         failures -> Int4,
         window_started_at -> Timestamptz,
         locked_until -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    measurements (id) {
+        id -> Uuid,
+        indicator_id -> Uuid,
+        period -> Text,
+        period_start -> Date,
+        value -> Jsonb,
+        comment -> Nullable<Text>,
+        source -> Nullable<Text>,
+        recorded_by -> Nullable<Uuid>,
+        recorded_at -> Timestamptz,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
     }
 }
 
@@ -257,8 +309,13 @@ diesel::joinable!(committee_members -> partners (partner_id));
 diesel::joinable!(committees -> conventions (convention_id));
 diesel::joinable!(convention_associated_partners -> conventions (convention_id));
 diesel::joinable!(convention_associated_partners -> partners (partner_id));
+diesel::joinable!(convention_partner_refs -> conventions (convention_id));
+diesel::joinable!(convention_partner_refs -> partners (partner_id));
 diesel::joinable!(convention_signatories -> conventions (convention_id));
 diesel::joinable!(convention_signatories -> partners (partner_id));
+diesel::joinable!(indicators -> actions (action_id));
+diesel::joinable!(measurements -> indicators (indicator_id));
+diesel::joinable!(measurements -> users (recorded_by));
 diesel::joinable!(memberships -> committees (committee_id));
 diesel::joinable!(memberships -> conventions (convention_id));
 diesel::joinable!(memberships -> users (user_id));
@@ -279,10 +336,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     committee_members,
     committees,
     convention_associated_partners,
+    convention_partner_refs,
     convention_signatories,
     conventions,
     idempotency_keys,
+    indicators,
     login_throttle,
+    measurements,
     memberships,
     objectives,
     partners,

@@ -1,4 +1,6 @@
 //! `JsonBody<T>`: the request body parsed strictly, with the JSON path of the field at fault.
+//! `JsonBody<T, LIMIT>` takes bodies up to `LIMIT` bytes instead of the ordinary `BODY_LIMIT`
+//! (the import of a whole plan).
 //!
 //! actix's `web::Json` reports serde errors without telling a client which field was wrong, nor
 //! telling an unknown field (400) from a missing or invalid one (422): this extractor does both.
@@ -27,12 +29,12 @@ const READ_ONLY: &[&str] = &[
 /// Bodies larger than this are refused with 413 (the contract's limit for ordinary routes).
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-/// A JSON request body deserialised into `T`, refusing unknown fields. Keeps the raw bytes for
-/// the fingerprint an idempotent POST compares.
+/// A JSON request body deserialised into `T`, refusing unknown fields and bodies over `LIMIT`
+/// bytes (413). Keeps the raw bytes for the fingerprint an idempotent POST compares.
 #[derive(Debug)]
-pub struct JsonBody<T>(pub T, Bytes);
+pub struct JsonBody<T, const LIMIT: usize = BODY_LIMIT>(pub T, Bytes);
 
-impl<T> JsonBody<T> {
+impl<T, const LIMIT: usize> JsonBody<T, LIMIT> {
     /// SHA-256 of the body as sent, in hex.
     pub fn fingerprint(&self) -> String {
         use sha2::{Digest, Sha256};
@@ -43,7 +45,7 @@ impl<T> JsonBody<T> {
     }
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+impl<T: DeserializeOwned + 'static, const LIMIT: usize> FromRequest for JsonBody<T, LIMIT> {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
@@ -59,15 +61,15 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
             if !media_type_ok {
                 return Err(ApiError::UnsupportedMediaType);
             }
-            if declared_length.is_some_and(|length| length > BODY_LIMIT) {
-                return Err(ApiError::PayloadTooLarge { limit: BODY_LIMIT });
+            if declared_length.is_some_and(|length| length > LIMIT) {
+                return Err(ApiError::PayloadTooLarge { limit: LIMIT });
             }
             let mut body = BytesMut::new();
             while let Some(chunk) = payload.next().await {
                 let chunk =
                     chunk.map_err(|e| ApiError::bad_request("malformed_body", e.to_string()))?;
-                if body.len() + chunk.len() > BODY_LIMIT {
-                    return Err(ApiError::PayloadTooLarge { limit: BODY_LIMIT });
+                if body.len() + chunk.len() > LIMIT {
+                    return Err(ApiError::PayloadTooLarge { limit: LIMIT });
                 }
                 body.extend_from_slice(&chunk);
             }

@@ -46,8 +46,18 @@ pub struct World<'a> {
     pub action_own: String,
     /// Under axis 2, piloted by the Mission Locale.
     pub action_other: String,
+    /// An indicator of `action_own`.
+    pub indicator_own: String,
+    /// An indicator of `action_other`.
+    pub indicator_other: String,
     /// The thematic committee covering axis 1.
     pub committee: String,
+    /// A monthly count indicator of `action_own` (inserted directly), and one of `action_other`.
+    pub measured_indicator_own: String,
+    pub measured_indicator_other: String,
+    /// A measurement (2026-01) of each.
+    pub measurement_own: String,
+    pub measurement_other: String,
     /// A viewer's membership in A, changed by `PATCH /memberships/{id}`.
     pub spare_membership: String,
     /// A user who is none of the identities below (the "other" user).
@@ -112,6 +122,8 @@ impl<'a> World<'a> {
         let objective2 = objective(app, &axis2, 1).await;
         let action_own = action(app, &objective1, 1, &mjc).await;
         let action_other = action(app, &objective2, 1, &mission_locale).await;
+        let indicator_own = indicator(app, &action_own, 1).await;
+        let indicator_other = indicator(app, &action_other, 1).await;
         let committee = id(
             &app.post(
                 &format!("/api/v1/conventions/{convention_a}/committees"),
@@ -120,6 +132,11 @@ impl<'a> World<'a> {
             .await,
             "thematic committee",
         );
+
+        let measured_indicator_own = insert_indicator(app, &action_own);
+        let measured_indicator_other = insert_indicator(app, &action_other);
+        let measurement_own = measurement(app, &measured_indicator_own).await;
+        let measurement_other = measurement(app, &measured_indicator_other).await;
 
         let me = app.get("/api/v1/me").await;
         let admin = Person {
@@ -163,7 +180,13 @@ impl<'a> World<'a> {
             objective2,
             action_own,
             action_other,
+            indicator_own,
+            indicator_other,
             committee,
+            measured_indicator_own,
+            measured_indicator_other,
+            measurement_own,
+            measurement_other,
             spare_membership: String::new(),
             spare_user,
             login_email,
@@ -291,6 +314,16 @@ impl<'a> World<'a> {
         action(self.app, objective, self.next(), pilot).await
     }
 
+    /// An indicator of `action_own` or of `action_other`.
+    pub async fn fresh_indicator(&self, own: bool) -> String {
+        let action = if own {
+            &self.action_own
+        } else {
+            &self.action_other
+        };
+        indicator(self.app, action, self.next()).await
+    }
+
     pub async fn fresh_committee(&self) -> String {
         let n = self.next();
         let response = self
@@ -319,6 +352,18 @@ impl<'a> World<'a> {
         let user = self.fresh_user();
         self.membership(&self.convention_a, &user, "viewer", None)
             .await
+    }
+
+    /// A measurement like `measurement_own` (of an indicator of an action piloted by the MJC
+    /// under axis 1) or like `measurement_other`, on an indicator of its own.
+    pub async fn fresh_measurement(&self, own: bool) -> String {
+        let action = if own {
+            &self.action_own
+        } else {
+            &self.action_other
+        };
+        let indicator = insert_indicator(self.app, action);
+        measurement(self.app, &indicator).await
     }
 
     /// A live refresh token of `login_email` (refresh tokens are single-use).
@@ -367,6 +412,47 @@ async fn action(app: &TestApp, objective: &str, number: u32, pilot: &str) -> Str
         )
         .await;
     id(&response, "action")
+}
+
+async fn indicator(app: &TestApp, action: &str, n: u32) -> String {
+    let response = app
+        .post(
+            &format!("/api/v1/actions/{action}/indicators"),
+            &json!({"type": "realisation", "label": format!("Indicateur {n}"), "kind": "count"}),
+        )
+        .await;
+    id(&response, "indicator")
+}
+
+/// A monthly count indicator of `action`, inserted directly (any definition will do).
+fn insert_indicator(app: &TestApp, action: &str) -> String {
+    use ctg::db::schema::indicators;
+    use diesel::prelude::*;
+    let id = uuid::Uuid::now_v7();
+    diesel::insert_into(indicators::table)
+        .values((
+            indicators::id.eq(id),
+            indicators::action_id.eq(action.parse::<uuid::Uuid>().unwrap()),
+            indicators::position.eq(0),
+            indicators::type_.eq("realisation"),
+            indicators::label.eq("Nombre de familles accueillies"),
+            indicators::kind.eq("count"),
+            indicators::frequency.eq("monthly"),
+        ))
+        .execute(&mut app.db.conn())
+        .expect("world: indicator");
+    id.to_string()
+}
+
+/// A measurement of `indicator` for 2026-01 (the matrix's own writes use 2022 to 2025).
+async fn measurement(app: &TestApp, indicator: &str) -> String {
+    let response = app
+        .post(
+            &format!("/api/v1/indicators/{indicator}/measurements"),
+            &json!({"period": "2026-01", "value": 1}),
+        )
+        .await;
+    id(&response, "measurement")
 }
 
 /// The body of `response`, shortened for a failure message.
