@@ -1408,3 +1408,40 @@ async fn a_written_batch_is_replayed_for_its_idempotency_key() {
     assert_eq!(fixed.status, 201, "{}", fixed.text);
     assert_eq!(measurements(&app), 4);
 }
+
+#[actix_web::test]
+async fn a_batch_body_may_hold_a_thousand_commented_rows_but_not_more() {
+    let (app, plan) = setup().await;
+    let path = format!("/api/v1/conventions/{}/measurements/batch", plan.convention);
+    let row = |i: usize| {
+        json!({
+            "indicator_id": uuid::Uuid::now_v7(), "period": "2024", "value": i,
+            "comment": "Relevé transmis par le partenaire lors du comité technique de fin d'année, après consolidation.",
+            "source": "Tableau de suivi du partenaire"
+        })
+    };
+    let thousand: Vec<_> = (0..1000).map(row).collect();
+    let body = json!({"dry_run": true, "measurements": thousand});
+    assert!(
+        body.to_string().len() > 200 * 1024,
+        "well past the ordinary 64 KiB limit"
+    );
+    let accepted = app.post(&path, &body).await;
+    assert_eq!(
+        accepted.status, 422,
+        "read and checked row by row, not refused whole"
+    );
+    assert_eq!(accepted.body["results"].as_array().unwrap().len(), 1000);
+
+    let huge: Vec<_> = (0..1000)
+        .map(|i| {
+            let mut r = row(i);
+            r["comment"] = json!("x".repeat(600));
+            r
+        })
+        .collect();
+    let too_large = app
+        .post(&path, &json!({"dry_run": true, "measurements": huge}))
+        .await;
+    assert_eq!(too_large.status, 413);
+}

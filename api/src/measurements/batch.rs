@@ -29,6 +29,10 @@ use crate::http::json::JsonBody;
 use crate::idempotency::{IdempotencyKey, Replayable};
 use crate::time;
 
+/// A spreadsheet's year of values for a whole plan (1,000 rows with comments) fits: the ordinary
+/// 64 KiB limit holds about 300 such rows.
+pub const BATCH_BODY_LIMIT: usize = 512 * 1024;
+
 /// The most rows one batch may hold.
 pub const MAX_ROWS: usize = 1000;
 
@@ -128,7 +132,7 @@ pub async fn create_measurements_batch(
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
     idempotency_key: IdempotencyKey,
-    body: JsonBody<BatchCreate>,
+    body: JsonBody<BatchCreate, BATCH_BODY_LIMIT>,
 ) -> Result<HttpResponse, ApiError> {
     let convention_id = id.into_inner();
     let fingerprint = body.fingerprint();
