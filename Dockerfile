@@ -7,6 +7,8 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY api ./api
 COPY migrations ./migrations
+# The demo plan is embedded in the binary (`ctg serve --demo`).
+COPY demo ./demo
 COPY tests ./tests
 RUN cargo build --release --locked --bin ctg
 

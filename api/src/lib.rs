@@ -20,6 +20,7 @@ pub mod actions;
 pub mod axes;
 pub mod committees;
 pub mod conventions;
+pub mod exchange;
 pub mod indicators;
 pub mod measurements;
 pub mod memberships;

@@ -32,6 +32,19 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Create a convention from a document in the exchange format (JSON); print its id.
+    Import {
+        /// The document (see openapi/convention-exchange.schema.json).
+        file: PathBuf,
+    },
+    /// Print a convention in the exchange format.
+    Export {
+        /// The convention's id.
+        convention_id: uuid::Uuid,
+    },
+    /// Print the JSON Schema of the exchange format.
+    #[command(hide = true)]
+    ExchangeSchema,
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -90,6 +103,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Openapi => {
             print!("{}", ctg::openapi::document_text());
+            Ok(())
+        }
+        Command::ExchangeSchema => {
+            print!("{}", ctg::exchange::schema::document_text());
+            Ok(())
+        }
+        Command::Import { file } => {
+            let settings = Settings::from_env()?;
+            init_logging(settings.log_format);
+            println!("{}", ctg::exchange::cli::import_file(&settings, &file)?);
+            Ok(())
+        }
+        Command::Export { convention_id } => {
+            let settings = Settings::from_env()?;
+            init_logging(settings.log_format);
+            print!(
+                "{}",
+                ctg::exchange::cli::export_convention(&settings, convention_id)?
+            );
             Ok(())
         }
         Command::Pg { action } => match action {

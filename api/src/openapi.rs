@@ -27,6 +27,7 @@ use crate::error::{FieldError, Problem};
         (name = "users", description = "People and machine clients (platform admins)"),
         (name = "partners", description = "Organisations taking part in conventions"),
         (name = "conventions", description = "Conventions, their signatories and associated partners"),
+        (name = "exchange", description = "A whole convention in and out of the exchange format (JSON Schema: openapi/convention-exchange.schema.json)"),
         (name = "axes", description = "Level 1 of a plan (orientations)"),
         (name = "objectives", description = "Level 2 of a plan"),
         (name = "actions", description = "Fiches-actions, level 3 of a plan"),

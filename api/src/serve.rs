@@ -35,6 +35,26 @@ fn connect_patiently(url: &str) -> anyhow::Result<PgConnection> {
     }
 }
 
+/// Runs `work` on the configured database, migrated: `DATABASE_URL`, else the embedded cluster,
+/// which is stopped afterwards unless it was already running (for a server). For the commands
+/// that work on the database and exit (`import`, `export`).
+pub fn with_database<T>(
+    settings: &Settings,
+    work: impl FnOnce(&str) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    if let Some(url) = &settings.database_url {
+        migrate(&url.0)?;
+        return work(&url.0);
+    }
+    let was_running = EmbeddedPostgres::is_running(&settings.data_dir)?;
+    let cluster = EmbeddedPostgres::start(&settings.data_dir)?;
+    let result = migrate(cluster.database_url()).and_then(|_| work(cluster.database_url()));
+    if !was_running {
+        EmbeddedPostgres::stop(&settings.data_dir)?;
+    }
+    result
+}
+
 /// The key that signs access tokens: `CTG_JWT_SECRET`, or in demo mode a random one (tokens
 /// then die with the process, which suits a demonstration).
 fn jwt_secret(settings: &Settings, demo: bool) -> anyhow::Result<Vec<u8>> {
@@ -68,7 +88,16 @@ pub fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let pool = crate::db::pool(&database_url, &settings.pool);
     if demo {
         let mut conn = connect_patiently(&database_url)?;
-        for login in crate::demo::ensure_users(&mut conn)? {
+        let demo = crate::demo::prepare(&mut conn)?;
+        if let Some(id) = demo.convention_id {
+            let how = if demo.imported {
+                "loaded"
+            } else {
+                "already there"
+            };
+            println!("demo plan: {} ({how}): convention {id}", demo.plan_name);
+        }
+        for login in &demo.logins {
             println!(
                 "demo login: {} {} {}",
                 login.role, login.email, login.password

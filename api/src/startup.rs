@@ -14,8 +14,8 @@ use crate::auth::{PasswordHasher, TokenKeys};
 use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::{
-    actions, audit, auth, axes, committees, conventions, health, indicators, measurements,
-    memberships, objectives, partners, plan, users,
+    actions, audit, auth, axes, committees, conventions, exchange, health, indicators,
+    measurements, memberships, objectives, partners, plan, users,
 };
 
 /// Everything a request handler may need, shared by all workers.
@@ -46,6 +46,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         users::routes(api);
         partners::routes(api);
         conventions::routes(api);
+        exchange::routes(api);
         axes::routes(api);
         objectives::routes(api);
         actions::routes(api);

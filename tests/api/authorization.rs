@@ -20,6 +20,8 @@
 //! - committees: any member reads them; memberships are read, and committees and memberships
 //!   written, by coordinators (and admins);
 //! - the audit log: committee, copil, coordinators (and admins); not viewers, pilots, reporting;
+//! - exporting a convention: coordinators, the reporting client (and admins); importing one (a
+//!   new convention): platform admins and the coordinators of any convention;
 //! - `GET /me` and `GET /conventions`: every signed-in user (the list shows only conventions
 //!   where the caller is a member);
 //! - public, whatever the token: `/auth/login`, `/auth/refresh`, `/auth/logout`,
@@ -294,6 +296,10 @@ const MATRIX: &[Row] = &[
     r("delete_membership",        "",          ANY,   [U,   A,   F,   F,    F,   F,    A,    F,   H]),
     // The audit log.
     r("list_audit_entries",       "",          ANY,   [U,   A,   F,   F,    A,   A,    A,    F,   H]),
+    // The exchange format: export for coordinators and the reporting client; import (a new
+    // convention) for platform admins and the coordinators of any convention.
+    r("export_convention",        "",          ANY,   [U,   A,   F,   F,    F,   F,    A,    A,   H]),
+    r("import_convention",        "",          ANY,   [U,   A,   F,   F,    F,   F,    A,    F,   F]),
 ];
 
 /// Public routes served outside the OpenAPI document: (operation, method, path).
@@ -336,6 +342,7 @@ const TARGETS: &[(&str, Target)] = &[
     ("/api/v1/actions/{id}/indicators", Target::Action),
     ("/api/v1/conventions/{id}/indicators", Target::Convention),
     ("/api/v1/conventions/{id}/plan", Target::Convention),
+    ("/api/v1/conventions/{id}/export", Target::Convention),
     ("/api/v1/indicators/{id}", Target::Indicator),
     ("/api/v1/committees/{id}", Target::Committee),
     ("/api/v1/memberships/{id}", Target::Membership),
@@ -520,6 +527,13 @@ async fn body(world: &World<'_>, op: &str, variant: &str) -> Result<Value, Strin
         }),
         ("update_committee", "") => json!({"name": format!("Comité renommé {n}")}),
         ("create_membership", "") => json!({"user_id": world.fresh_user(), "role": "viewer"}),
+        ("import_convention", "") => json!({
+            "format": "ctg-convention", "format_version": 1,
+            "convention": {
+                "name": format!("Convention importée {n}"), "territory": "Quercy Bouriane",
+                "start_year": 2022, "end_year": 2026
+            }
+        }),
         ("update_membership", "") => {
             json!({"role": if n.is_multiple_of(2) { "viewer" } else { "reporting" }})
         }

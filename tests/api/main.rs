@@ -10,6 +10,8 @@ mod authorization;
 mod axes;
 mod committees;
 mod conventions;
+mod demo;
+mod exchange;
 mod health;
 mod indicators;
 mod measurements;
