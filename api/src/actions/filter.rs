@@ -3,11 +3,11 @@
 
 use serde::Deserialize;
 use utoipa::IntoParams;
-use uuid::Uuid;
 
 use super::model::ActionFilter;
 use crate::domain::ActionStatus;
 use crate::error::ApiError;
+use crate::http::query::{boolean, invalid, uuid, word};
 
 /// Filters of a list of fiches-actions (all optional, combined with AND).
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -39,26 +39,6 @@ pub struct ActionListParams {
     pub overdue: Option<String>,
 }
 
-fn invalid(field: &str, message: &str) -> ApiError {
-    ApiError::bad_field("invalid_query", field, message)
-}
-
-fn uuid(field: &str, value: Option<String>) -> Result<Option<Uuid>, ApiError> {
-    value
-        .map(|v| v.parse().map_err(|_| invalid(field, "must be a UUID")))
-        .transpose()
-}
-
-fn boolean(field: &str, value: Option<String>) -> Result<Option<bool>, ApiError> {
-    value
-        .map(|v| match v.as_str() {
-            "true" => Ok(true),
-            "false" => Ok(false),
-            _ => Err(invalid(field, "must be true or false")),
-        })
-        .transpose()
-}
-
 impl ActionListParams {
     pub fn parse(self) -> Result<ActionFilter, ApiError> {
         let q = self.q.filter(|q| !q.trim().is_empty());
@@ -69,10 +49,7 @@ impl ActionListParams {
             convention_id: None,
             axis_id: uuid("axis", self.axis)?,
             objective_id: uuid("objective", self.objective)?,
-            status: self
-                .status
-                .map(|s| ActionStatus::parse(&s).map_err(|m| invalid("status", &m)))
-                .transpose()?,
+            status: word("status", self.status, ActionStatus::parse)?,
             priority: boolean("priority", self.priority)?,
             pilot: uuid("pilot", self.pilot)?,
             committee: uuid("committee", self.committee)?,

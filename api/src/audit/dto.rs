@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::model::{Entry, EntryFilter};
 use crate::error::ApiError;
+use crate::http::query::{invalid, uuid};
 
 /// One recorded change.
 #[derive(Debug, Serialize, ToSchema)]
@@ -61,17 +62,8 @@ pub struct AuditParams {
     pub since: Option<String>,
 }
 
-fn bad(field: &str, message: &str) -> ApiError {
-    ApiError::bad_field("invalid_query", field, message)
-}
-
 impl AuditParams {
     pub fn parse(self) -> Result<EntryFilter, ApiError> {
-        let uuid = |field: &str, value: Option<String>| {
-            value
-                .map(|v| v.parse::<Uuid>().map_err(|_| bad(field, "must be a UUID")))
-                .transpose()
-        };
         Ok(EntryFilter {
             entity_type: self.entity_type,
             entity_id: uuid("entity_id", self.entity_id)?,
@@ -81,7 +73,7 @@ impl AuditParams {
                 .map(|v| {
                     DateTime::parse_from_rfc3339(&v)
                         .map(|t| t.with_timezone(&Utc))
-                        .map_err(|_| bad("since", "must be an RFC 3339 instant"))
+                        .map_err(|_| invalid("since", "must be an RFC 3339 instant"))
                 })
                 .transpose()?,
         })

@@ -4,4 +4,5 @@ pub mod etag;
 pub mod json;
 pub mod page;
 pub mod patch;
+pub mod query;
 pub mod respond;

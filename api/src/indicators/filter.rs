@@ -3,11 +3,11 @@
 
 use serde::Deserialize;
 use utoipa::IntoParams;
-use uuid::Uuid;
 
 use super::model::IndicatorFilter;
 use crate::domain::{IndicatorKind, IndicatorType};
 use crate::error::ApiError;
+use crate::http::query::{boolean, uuid, word};
 
 /// Filters of a convention's indicators (all optional, combined with AND).
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -33,37 +33,14 @@ pub struct IndicatorListParams {
     pub due: Option<String>,
 }
 
-fn invalid(field: &str, message: &str) -> ApiError {
-    ApiError::bad_field("invalid_query", field, message)
-}
-
-fn uuid(field: &str, value: Option<String>) -> Result<Option<Uuid>, ApiError> {
-    value
-        .map(|v| v.parse().map_err(|_| invalid(field, "must be a UUID")))
-        .transpose()
-}
-
 impl IndicatorListParams {
     pub fn parse(self) -> Result<IndicatorFilter, ApiError> {
         Ok(IndicatorFilter {
-            indicator_type: self
-                .indicator_type
-                .map(|t| IndicatorType::parse(&t).map_err(|m| invalid("type", &m)))
-                .transpose()?,
-            kind: self
-                .kind
-                .map(|k| IndicatorKind::parse(&k).map_err(|m| invalid("kind", &m)))
-                .transpose()?,
+            indicator_type: word("type", self.indicator_type, IndicatorType::parse)?,
+            kind: word("kind", self.kind, IndicatorKind::parse)?,
             axis_id: uuid("axis", self.axis)?,
             action_id: uuid("action", self.action)?,
-            due: self
-                .due
-                .map(|due| match due.as_str() {
-                    "true" => Ok(true),
-                    "false" => Ok(false),
-                    _ => Err(invalid("due", "must be true or false")),
-                })
-                .transpose()?,
+            due: boolean("due", self.due)?,
         })
     }
 }

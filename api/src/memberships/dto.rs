@@ -9,6 +9,7 @@ use super::model::{Grant, MembershipChanges, MembershipDetail, MembershipFilter,
 use crate::domain::{Invalid, Role};
 use crate::error::ApiError;
 use crate::http::patch::Patch;
+use crate::http::query::{uuid, word};
 use crate::http::respond::Versioned;
 use crate::parse_fields;
 
@@ -140,23 +141,10 @@ impl MembershipUpdate {
     }
 }
 
-fn invalid(field: &str, message: &str) -> ApiError {
-    ApiError::bad_field("invalid_query", field, message)
-}
-
-fn uuid(field: &str, value: Option<String>) -> Result<Option<Uuid>, ApiError> {
-    value
-        .map(|v| v.parse().map_err(|_| invalid(field, "must be a UUID")))
-        .transpose()
-}
-
 impl MembershipListParams {
     pub fn parse(self) -> Result<MembershipFilter, ApiError> {
         Ok(MembershipFilter {
-            role: self
-                .role
-                .map(|r| Role::parse(&r).map_err(|m| invalid("role", &m)))
-                .transpose()?,
+            role: word("role", self.role, Role::parse)?,
             user_id: uuid("user", self.user)?,
             committee_id: uuid("committee", self.committee)?,
         })
