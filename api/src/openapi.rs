@@ -18,8 +18,10 @@ use crate::error::{FieldError, Problem};
             stable `code`; lists take `limit` (1-200, default 50) and `offset`; single resources \
             carry a strong `ETag` and writes to them require `If-Match`; `PATCH` is JSON Merge \
             Patch (RFC 7396).",
-        license(name = "MIT OR Apache-2.0")
+        license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0")
     ),
+    // Paths are absolute (`/api/v1/...`), so the server is wherever the document is served from.
+    servers((url = "/", description = "The server this document is served from")),
     components(schemas(Problem, FieldError)),
     tags(
         (name = "health", description = "Liveness and readiness"),
@@ -33,6 +35,7 @@ use crate::error::{FieldError, Problem};
         (name = "actions", description = "Fiches-actions, level 3 of a plan"),
         (name = "indicators", description = "What a fiche-action's evaluation measures"),
         (name = "measurements", description = "Indicator values, period by period"),
+        (name = "notes", description = "The follow-up journal of a fiche-action"),
         (name = "plan", description = "The whole plan with progress at every level"),
         (name = "committees", description = "The COPIL and the thematic technical committees"),
         (name = "memberships", description = "Who holds which role in a convention"),
@@ -50,6 +53,7 @@ pub fn document() -> Value {
         .split_for_parts();
     let mut doc = serde_json::to_value(api).expect("the OpenAPI document serialises");
     declare_error_responses(&mut doc);
+    reference_page_items(&mut doc);
     doc
 }
 
@@ -222,6 +226,26 @@ fn declare_error_responses(doc: &mut Value) {
                 }
             }
         }
+    }
+}
+
+/// utoipa inlines the item schema of each generic `Paged<T>`; point it at `T`'s component
+/// instead (when it is the same schema), so clients see `Paged_ActionOut.items` as `ActionOut[]`.
+fn reference_page_items(doc: &mut Value) {
+    let Some(schemas) = doc["components"]["schemas"].as_object_mut() else {
+        return;
+    };
+    let pages: Vec<(String, String)> = schemas
+        .iter()
+        .filter_map(|(name, page)| {
+            let item = name.strip_prefix("Paged_")?;
+            (schemas.get(item) == Some(&page["properties"]["items"]["items"]))
+                .then(|| (name.clone(), item.to_string()))
+        })
+        .collect();
+    for (page, item) in pages {
+        schemas[&page]["properties"]["items"]["items"] =
+            json!({"$ref": format!("#/components/schemas/{item}")});
     }
 }
 

@@ -15,7 +15,7 @@ use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::{
     actions, audit, auth, axes, committees, conventions, exchange, health, indicators,
-    measurements, memberships, objectives, partners, plan, users,
+    measurements, memberships, notes, objectives, partners, plan, reports, stats, users,
 };
 
 /// Everything a request handler may need, shared by all workers.
@@ -52,7 +52,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         actions::routes(api);
         indicators::routes(api);
         measurements::routes(api);
+        notes::routes(api);
         plan::routes(api);
+        reports::routes(api);
+        stats::routes(api);
         committees::routes(api);
         memberships::routes(api);
         audit::handlers::routes(api);

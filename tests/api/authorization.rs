@@ -19,7 +19,11 @@
 //!   scope, copil, coordinators: a pilot is refused even on their own action;
 //! - committees: any member reads them; memberships are read, and committees and memberships
 //!   written, by coordinators (and admins);
+//! - the follow-up journal: read by members, written by those who update the action's follow-up;
+//!   a note is changed by its author only, and deleted by its author or a platform admin;
 //! - the audit log: committee, copil, coordinators (and admins); not viewers, pilots, reporting;
+//! - statistics: every member; the annual report: committee, copil, coordinators, the reporting
+//!   client (and admins);
 //! - exporting a convention: coordinators, the reporting client (and admins); importing one (a
 //!   new convention): platform admins and the coordinators of any convention;
 //! - `GET /me` and `GET /conventions`: every signed-in user (the list shows only conventions
@@ -255,6 +259,10 @@ const MATRIX: &[Row] = &[
     r("list_convention_indicators", "",        ANY,   [U,   A,   A,   A,    A,   A,    A,    A,   H]),
     // The plan tree: every member reads it.
     r("get_plan",                 "",          ANY,   [U,   A,   A,   A,    A,   A,    A,    A,   H]),
+    // Statistics: every member; the annual report: committee, copil, coordinators, the reporting
+    // client (and admins).
+    r("get_stats",                "",          ANY,   [U,   A,   A,   A,    A,   A,    A,    A,   H]),
+    r("get_annual_report",        "",          ANY,   [U,   A,   F,   F,    A,   A,    A,    A,   H]),
     r("list_indicators",          "",          OWN,   [U,   A,   A,   A,    A,   A,    A,    A,   H]),
     r("list_indicators",          "",          OTHER, [U,   A,   A,   A,    A,   A,    A,    A,   H]),
     r("create_indicator",         "",          OWN,   [U,   A,   F,   F,    A,   A,    A,    F,   H]),
@@ -282,6 +290,19 @@ const MATRIX: &[Row] = &[
     // record is that row's error (R: 422, nothing written).
     r("create_measurements_batch", "own",      ANY,   [U,   A,   F,   A,    A,   F,    A,    F,   H]),
     r("create_measurements_batch", "other",    ANY,   [U,   A,   F,   R,    R,   F,    A,    F,   H]),
+    // The follow-up journal: read by members; written by those who update the action's
+    // follow-up (own, scope, copil, coordinators). `PATCH` and `DELETE` are sent on a note the
+    // caller wrote themself: that others' notes are refused is tested in `notes.rs`.
+    r("list_notes",               "",          OWN,   [U,   A,   A,   A,    A,   A,    A,    A,   H]),
+    r("list_notes",               "",          OTHER, [U,   A,   A,   A,    A,   A,    A,    A,   H]),
+    r("create_note",              "",          OWN,   [U,   A,   F,   A,    A,   A,    A,    F,   H]),
+    r("create_note",              "",          OTHER, [U,   A,   F,   F,    F,   A,    A,    F,   H]),
+    r("get_note",                 "",          OWN,   [U,   A,   A,   A,    A,   A,    A,    A,   H]),
+    r("get_note",                 "",          OTHER, [U,   A,   A,   A,    A,   A,    A,    A,   H]),
+    r("update_note",              "",          OWN,   [U,   A,   F,   A,    A,   A,    A,    F,   H]),
+    r("update_note",              "",          OTHER, [U,   A,   F,   F,    F,   A,    A,    F,   H]),
+    r("delete_note",              "",          OWN,   [U,   A,   F,   A,    A,   A,    A,    F,   H]),
+    r("delete_note",              "",          OTHER, [U,   A,   F,   F,    F,   A,    A,    F,   H]),
     // Committees: read by members, managed by coordinators.
     r("list_committees",          "",          ANY,   [U,   A,   A,   A,    A,   A,    A,    A,   H]),
     r("create_committee",         "",          ANY,   [U,   A,   F,   F,    F,   F,    A,    F,   H]),
@@ -322,6 +343,8 @@ enum Target {
     Membership,
     MeasuredIndicator,
     Measurement,
+    /// A note written by the caller (by a spare user for anonymous calls).
+    Note,
 }
 
 /// Path templates and their object. A `DELETE` gets a throwaway object of the same kind.
@@ -342,6 +365,11 @@ const TARGETS: &[(&str, Target)] = &[
     ("/api/v1/actions/{id}/indicators", Target::Action),
     ("/api/v1/conventions/{id}/indicators", Target::Convention),
     ("/api/v1/conventions/{id}/plan", Target::Convention),
+    ("/api/v1/conventions/{id}/stats", Target::Convention),
+    (
+        "/api/v1/conventions/{id}/reports/annual",
+        Target::Convention,
+    ),
     ("/api/v1/conventions/{id}/export", Target::Convention),
     ("/api/v1/indicators/{id}", Target::Indicator),
     ("/api/v1/committees/{id}", Target::Committee),
@@ -355,7 +383,12 @@ const TARGETS: &[(&str, Target)] = &[
         Target::MeasuredIndicator,
     ),
     ("/api/v1/measurements/{id}", Target::Measurement),
+    ("/api/v1/actions/{id}/notes", Target::Action),
+    ("/api/v1/notes/{id}", Target::Note),
 ];
+
+/// The query string sent with operations that require one.
+const QUERIES: &[(&str, &str)] = &[("get_annual_report", "year=2024")];
 
 /// An operation as the document describes it.
 struct Operation {
@@ -461,8 +494,15 @@ fn shared(world: &World<'_>, target: Target, case: Case, who: Who) -> Result<Str
         (Target::MeasuredIndicator, Case::Other) => world.measured_indicator_other.clone(),
         (Target::Measurement, Case::Own) => world.measurement_own.clone(),
         (Target::Measurement, Case::Other) => world.measurement_other.clone(),
+        (Target::Note, Case::Own | Case::Other) => note(world, case, who),
         (target, case) => return Err(format!("a {target:?} has no `{case}` case in the world")),
     })
+}
+
+/// A new note on `action_own` or `action_other`, written by the caller.
+fn note(world: &World<'_>, case: Case, who: Who) -> String {
+    let author = person(world, who).map_or(&world.spare_user, |p| &p.user_id);
+    world.fresh_note(case == Case::Own, author)
 }
 
 /// A throwaway object for a deletion.
@@ -485,6 +525,7 @@ async fn fresh(world: &World<'_>, target: Target, case: Case, who: Who) -> Resul
         (Target::Membership, Case::Any) => world.fresh_membership().await,
         (Target::Measurement, Case::Own) => world.fresh_measurement(true).await,
         (Target::Measurement, Case::Other) => world.fresh_measurement(false).await,
+        (Target::Note, Case::Own | Case::Other) => note(world, case, who),
         (target, case) => return Err(format!("a {target:?} has no `{case}` case in the world")),
     })
 }
@@ -522,6 +563,8 @@ async fn body(world: &World<'_>, op: &str, variant: &str) -> Result<Value, Strin
             "type": "resultat", "label": format!("Indicateur {n}"), "kind": "count"
         }),
         ("update_indicator", "") => json!({"label": format!("Indicateur renommé {n}")}),
+        ("create_note", "") => json!({"date": "2025-06-15", "text": format!("Réunion {n}")}),
+        ("update_note", "") => json!({"text": format!("Réunion, compte rendu {n}")}),
         ("create_committee", "") => json!({
             "name": format!("Comité {n}"), "kind": "thematic", "axis_ids": [world.axis2]
         }),
@@ -589,6 +632,9 @@ async fn request(
         if path.contains('{') {
             return Err(format!("path {} has parameters other than {{id}}", op.path));
         }
+    }
+    if let Some((_, query)) = QUERIES.iter().find(|(id, _)| *id == op.id) {
+        path = format!("{path}?{query}");
     }
     let body = match op.method.as_str() {
         "post" | "put" | "patch" => Some(body(world, &op.id, row.body).await?),

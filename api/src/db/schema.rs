@@ -232,6 +232,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    notes (id) {
+        id -> Uuid,
+        action_id -> Uuid,
+        date -> Date,
+        text -> Text,
+        author_id -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
     objectives (id) {
         id -> Uuid,
         axis_id -> Uuid,
@@ -319,6 +332,8 @@ diesel::joinable!(measurements -> users (recorded_by));
 diesel::joinable!(memberships -> committees (committee_id));
 diesel::joinable!(memberships -> conventions (convention_id));
 diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(notes -> actions (action_id));
+diesel::joinable!(notes -> users (author_id));
 diesel::joinable!(objectives -> axes (axis_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -344,6 +359,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_throttle,
     measurements,
     memberships,
+    notes,
     objectives,
     partners,
     refresh_tokens,

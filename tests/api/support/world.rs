@@ -366,6 +366,29 @@ impl<'a> World<'a> {
         measurement(self.app, &indicator).await
     }
 
+    /// A note (inserted directly) on `action_own` or `action_other`, written by `author`.
+    pub fn fresh_note(&self, own: bool, author: &str) -> String {
+        use ctg::db::schema::notes;
+        use diesel::prelude::*;
+        let action = if own {
+            &self.action_own
+        } else {
+            &self.action_other
+        };
+        let id = uuid::Uuid::now_v7();
+        diesel::insert_into(notes::table)
+            .values((
+                notes::id.eq(id),
+                notes::action_id.eq(action.parse::<uuid::Uuid>().unwrap()),
+                notes::date.eq(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()),
+                notes::text.eq(format!("Note {}", self.next())),
+                notes::author_id.eq(author.parse::<uuid::Uuid>().unwrap()),
+            ))
+            .execute(&mut self.app.db.conn())
+            .expect("world: note");
+        id.to_string()
+    }
+
     /// A live refresh token of `login_email` (refresh tokens are single-use).
     pub async fn fresh_refresh_token(&self) -> String {
         let response = self

@@ -1,0 +1,137 @@
+//! Reports over HTTP, in the format the client asks for.
+
+use actix_web::http::header::{self, Accept, Header};
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::dto::AnnualReport;
+use crate::auth::{AuthUser, Capability};
+use crate::conventions::model::Convention;
+use crate::db::{self, DbPool};
+use crate::error::{ApiError, OrNotFound};
+
+/// The query of the annual report.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AnnualReportParams {
+    /// The year reported on, within the convention's years (required).
+    #[param(value_type = i32, required = true)]
+    pub year: Option<String>,
+    /// `json` or `csv`; takes precedence over `Accept`.
+    #[param(value_type = Option<ReportFormat>, inline)]
+    pub format: Option<String>,
+}
+
+/// A format the annual report is served in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
+    Json,
+    Csv,
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> ApiError {
+    ApiError::bad_field("invalid_query", field, message)
+}
+
+impl ReportFormat {
+    /// `format=` when given (an unknown value is refused, naming `format`); otherwise the first
+    /// of JSON and CSV in `Accept`'s order of preference; otherwise JSON (no `Accept`, `*/*`, or
+    /// only types not served: the report is served rather than refused with 406).
+    pub fn negotiate(format: Option<&str>, request: &HttpRequest) -> Result<Self, ApiError> {
+        if let Some(format) = format {
+            return match format {
+                "json" => Ok(Self::Json),
+                "csv" => Ok(Self::Csv),
+                _ => Err(invalid("format", "must be json or csv")),
+            };
+        }
+        let Ok(accept) = Accept::parse(request) else {
+            return Ok(Self::Json);
+        };
+        let chosen = accept.ranked().into_iter().find_map(|mime| {
+            match (mime.type_().as_str(), mime.subtype().as_str()) {
+                ("application", "json") => Some(Self::Json),
+                ("text", "csv") => Some(Self::Csv),
+                _ => None,
+            }
+        });
+        Ok(chosen.unwrap_or(Self::Json))
+    }
+}
+
+/// The year asked for: an integer within the convention's years.
+fn parse_year(year: Option<&str>, convention: &Convention) -> Result<i32, ApiError> {
+    let (start, end) = (convention.start_year, convention.end_year);
+    let within = format!("must be a year within the convention's years ({start} to {end})");
+    let year = year.ok_or_else(|| invalid("year", format!("is required: {within}")))?;
+    match year.trim().parse::<i32>() {
+        Ok(year) if (start..=end).contains(&year) => Ok(year),
+        _ => Err(invalid("year", within)),
+    }
+}
+
+/// The annual report (bilan annuel) of a convention, as JSON or CSV.
+///
+/// Read by committee members, the COPIL, coordinators and the reporting client. The format is
+/// `format=` when given, else the first of `application/json` and `text/csv` in `Accept`, else
+/// JSON. JSON: the versioned `AnnualReport` schema (`schema_version` 1). CSV (for French
+/// spreadsheets): UTF-8 with a byte order mark, `;` separator, decimal comma, one row per
+/// indicator (an action without indicators has one row), text cells beginning with `=`, `+`,
+/// `-` or `@` prefixed with `'`; sent as an attachment `bilan-<year>.csv`. The year's value of a
+/// semiannual, quarterly or monthly indicator is that of its latest period within the year that
+/// has a measurement.
+#[utoipa::path(
+    tag = "plan",
+    params(("id" = Uuid, Path, description = "The convention's id"), AnnualReportParams),
+    responses((
+        status = 200,
+        description = "The annual report, in the format negotiated",
+        content(
+            (AnnualReport = "application/json"),
+            (String = "text/csv", example = json!("\u{feff}Axe;Titre de l'axe;Objectif;…\r\n1;Axe 1;1.1;…\r\n"))
+        ),
+        headers(("Content-Disposition" = String, description = "CSV only: `attachment; filename=\"bilan-<year>.csv\"`"))
+    ))
+)]
+#[get("/conventions/{id}/reports/annual")]
+pub async fn get_annual_report(
+    user: AuthUser,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+    query: web::Query<AnnualReportParams>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let params = query.into_inner();
+    let today = crate::time::today();
+    // Read here (the request stays on this worker), refused only after the permission check.
+    let format = ReportFormat::negotiate(params.format.as_deref(), &request);
+    let (report, format) = db::run(&pool, move |conn| {
+        let convention = Convention::find(conn, id).or_not_found("convention")?;
+        user.require(Capability::ReadReports, id, None)?;
+        let year = parse_year(params.year.as_deref(), &convention)?;
+        let format = format?;
+        let report = super::model::annual_report(conn, id, year, today)?;
+        Ok((report, format))
+    })
+    .await?;
+    Ok(respond(&report, format))
+}
+
+fn respond(report: &AnnualReport, format: ReportFormat) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    response.insert_header((header::VARY, "Accept"));
+    match format {
+        ReportFormat::Json => response.json(report),
+        ReportFormat::Csv => response
+            .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"bilan-{}.csv\"", report.year),
+            ))
+            .body(super::csv::render(report)),
+    }
+}
