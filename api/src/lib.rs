@@ -18,6 +18,7 @@ pub mod time;
 
 pub mod actions;
 pub mod axes;
+pub mod charts;
 pub mod committees;
 pub mod conventions;
 pub mod exchange;

@@ -14,7 +14,7 @@ use crate::auth::{PasswordHasher, TokenKeys};
 use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::{
-    actions, audit, auth, axes, committees, conventions, exchange, health, indicators,
+    actions, audit, auth, axes, charts, committees, conventions, exchange, health, indicators,
     measurements, memberships, notes, objectives, partners, plan, reports, stats, users,
 };
 
@@ -54,6 +54,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         measurements::routes(api);
         notes::routes(api);
         plan::routes(api);
+        charts::routes(api);
         reports::routes(api);
         stats::routes(api);
         committees::routes(api);

@@ -259,6 +259,10 @@ const MATRIX: &[Row] = &[
     r("list_convention_indicators", "",        ANY,   [U,   A,   A,   A,    A,   A,    A,    A,   H]),
     // The plan tree: every member reads it.
     r("get_plan",                 "",          ANY,   [U,   A,   A,   A,    A,   A,    A,    A,   H]),
+    // Charts (SVG): every member, like the plan.
+    r("progress_chart",           "",          ANY,   [U,   A,   A,   A,    A,   A,    A,    A,   H]),
+    r("indicator_chart",          "",          OWN,   [U,   A,   A,   A,    A,   A,    A,    A,   H]),
+    r("indicator_chart",          "",          OTHER, [U,   A,   A,   A,    A,   A,    A,    A,   H]),
     // Statistics: every member; the annual report: committee, copil, coordinators, the reporting
     // client (and admins).
     r("get_stats",                "",          ANY,   [U,   A,   A,   A,    A,   A,    A,    A,   H]),
@@ -372,6 +376,8 @@ const TARGETS: &[(&str, Target)] = &[
     ),
     ("/api/v1/conventions/{id}/export", Target::Convention),
     ("/api/v1/indicators/{id}", Target::Indicator),
+    ("/api/v1/indicators/{id}/chart.svg", Target::Indicator),
+    ("/api/v1/conventions/{id}/progress.svg", Target::Convention),
     ("/api/v1/committees/{id}", Target::Committee),
     ("/api/v1/memberships/{id}", Target::Membership),
     (

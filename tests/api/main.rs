@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod authorization;
 mod axes;
+mod charts;
 mod committees;
 mod conventions;
 mod demo;
