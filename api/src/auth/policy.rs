@@ -135,6 +135,43 @@ impl AuthUser {
         self.require(capability, convention_id, action).is_ok()
     }
 
+    /// Whether some action of the convention could be one the caller may do `capability` on:
+    /// asked about the most favourable action each of their roles could meet (one their
+    /// organisation pilots, under an axis their committee covers).
+    pub fn may_somewhere(&self, capability: Capability, convention_id: Uuid) -> bool {
+        if self.is_admin {
+            return true;
+        }
+        self.grants_in(convention_id).any(|grant| {
+            let favourable = ActionTarget {
+                axis_id: grant.axis_ids.first().copied().unwrap_or_default(),
+                pilot_partner_ids: self.partner_id.into_iter().collect(),
+            };
+            self.may(capability, convention_id, Some(&favourable))
+        })
+    }
+
+    /// Another user's account does not exist for non-admins (404, as for a missing one).
+    pub fn require_self_or_admin(&self, user_id: Uuid) -> Result<(), ApiError> {
+        if self.is_admin || self.id == user_id {
+            Ok(())
+        } else {
+            Err(ApiError::not_found("user"))
+        }
+    }
+
+    /// A journal entry speaks for whoever signed it: only its author may change it; platform
+    /// admins too when `admins_too` (deletion, for moderation).
+    pub fn require_author(&self, author_id: Uuid, admins_too: bool) -> Result<(), ApiError> {
+        if self.id == author_id || (admins_too && self.is_admin) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(
+                "Only the author of a note may change it.".into(),
+            ))
+        }
+    }
+
     /// Platform administration (users, conventions' creation and deletion, partners' changes).
     pub fn require_admin(&self) -> Result<(), ApiError> {
         if self.is_admin {

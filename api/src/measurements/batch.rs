@@ -211,33 +211,13 @@ fn check_size(rows: &[BatchRow]) -> Result<(), ApiError> {
 fn allow(conn: &mut PgConnection, user: &AuthUser, convention_id: Uuid) -> Result<(), ApiError> {
     Convention::find(conn, convention_id).or_not_found("convention")?;
     user.require(Capability::ReadPlan, convention_id, None)?;
-    if may_record_somewhere(user, convention_id) {
+    if user.may_somewhere(Capability::RecordMeasurements, convention_id) {
         Ok(())
     } else {
         Err(ApiError::Forbidden(
             "Your role in this convention does not allow you to record measurements.".into(),
         ))
     }
-}
-
-/// Whether some action of the convention could be one the caller may record for. The policy
-/// decides, asked about the most favourable action each of the caller's roles could meet: one
-/// their organisation pilots, under an axis their committee covers.
-fn may_record_somewhere(user: &AuthUser, convention_id: Uuid) -> bool {
-    if user.is_admin {
-        return true;
-    }
-    user.grants_in(convention_id).any(|grant| {
-        let favourable = ActionTarget {
-            axis_id: grant.axis_ids.first().copied().unwrap_or_default(),
-            pilot_partner_ids: user.partner_id.into_iter().collect(),
-        };
-        user.may(
-            Capability::RecordMeasurements,
-            convention_id,
-            Some(&favourable),
-        )
-    })
 }
 
 /// Every row checked: the new measurement of a valid row, or its fields at fault.

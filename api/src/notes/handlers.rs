@@ -4,7 +4,7 @@ use actix_web::{delete, get, patch, post, web, HttpResponse};
 use uuid::Uuid;
 
 use super::dto::{NoteCreate, NoteOut, NoteUpdate};
-use super::model::{Note, NoteRecord};
+use super::model::Note;
 use crate::audit::{Audit, EntityType};
 use crate::auth::{AuthUser, Capability};
 use crate::db::{self, DbPool};
@@ -17,17 +17,6 @@ use crate::indicators::model::ActionPlacement;
 
 const NOTE: &str = "note";
 const ACTION: &str = "action";
-
-/// Refuses (403) anyone but the note's author; platform admins too when `admins` is true.
-fn require_author(user: &AuthUser, record: &NoteRecord, admins: bool) -> Result<(), ApiError> {
-    if record.note.author_id == user.id || (admins && user.is_admin) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(
-            "Only the author of a note may change it.".into(),
-        ))
-    }
-}
 
 /// List a fiche-action's follow-up journal, newest first.
 ///
@@ -148,7 +137,7 @@ pub async fn update_note(
         let convention_id = before.placement.convention_id;
         let target = before.placement.target(conn)?;
         user.require(Capability::UpdateFollowUp, convention_id, Some(&target))?;
-        require_author(&user, &before, false)?;
+        user.require_author(before.note.author_id, false)?;
         if_match.check(before.note.version)?;
         let current = before.note.fields();
         let merged = changes.apply(&current);
@@ -194,7 +183,7 @@ pub async fn delete_note(
         let convention_id = record.placement.convention_id;
         let target = record.placement.target(conn)?;
         user.require(Capability::UpdateFollowUp, convention_id, Some(&target))?;
-        require_author(&user, &record, true)?;
+        user.require_author(record.note.author_id, true)?;
         if_match.check(record.note.version)?;
         Note::delete(conn, id)?;
         Audit::by(user.id).deleted(

@@ -70,7 +70,7 @@ pub async fn get_user(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    require_self_or_admin(&user, id)?;
+    user.require_self_or_admin(id)?;
     let found = db::run(&pool, move |conn| User::find(conn, id).or_not_found(USER)).await?;
     Ok(respond::ok(&UserOut::from(found)))
 }
@@ -92,7 +92,7 @@ pub async fn update_user(
     body: JsonBody<UserUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    require_self_or_admin(&user, id)?;
+    user.require_self_or_admin(id)?;
     let refused = body.0.admin_only_fields();
     if !user.is_admin && !refused.is_empty() {
         return Err(ApiError::Forbidden(format!(
@@ -128,7 +128,7 @@ pub async fn delete_user(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     // Others' accounts stay invisible to non-admins (404); one's own is visible, not deletable.
-    require_self_or_admin(&user, id)?;
+    user.require_self_or_admin(id)?;
     user.require_admin()?;
     let audit = Audit::by(user.id);
     db::run(&pool, move |conn| {
@@ -150,15 +150,6 @@ pub async fn delete_user(
     })
     .await?;
     Ok(respond::deleted())
-}
-
-/// Users other than the caller do not exist for non-admins (404, as for a missing one).
-fn require_self_or_admin(user: &AuthUser, id: Uuid) -> Result<(), ApiError> {
-    if user.is_admin || user.id == id {
-        Ok(())
-    } else {
-        Err(ApiError::not_found(USER))
-    }
 }
 
 fn ensure_email_free(
