@@ -1,17 +1,15 @@
 //! Charts over HTTP.
 
 use actix_web::{get, http::header, web, HttpResponse};
-use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::svg::{self, AxisBar, Point, Series};
 use crate::auth::{AuthUser, Capability};
 use crate::conventions::model::Convention;
-use crate::db::schema::measurements;
 use crate::db::{self, DbPool};
-use crate::domain::Period;
 use crate::error::{ApiError, OrNotFound};
 use crate::indicators::model::Indicator;
+use crate::measurements::model::Measurement;
 
 fn svg_response(body: String) -> HttpResponse {
     HttpResponse::Ok()
@@ -38,11 +36,7 @@ pub async fn indicator_chart(
     let series = db::run(&pool, move |conn| {
         let record = Indicator::load(conn, id).or_not_found("indicator")?;
         user.require(Capability::ReadPlan, record.placement.convention_id, None)?;
-        let rows: Vec<(Period, serde_json::Value)> = measurements::table
-            .filter(measurements::indicator_id.eq(id))
-            .order(measurements::period_start.asc())
-            .select((measurements::period, measurements::value))
-            .load(conn)?;
+        let rows = Measurement::series(conn, id)?;
         let indicator = record.indicator;
         Ok(Series {
             title: format!("{} {}", record.placement.code(), indicator.label),

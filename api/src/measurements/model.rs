@@ -368,6 +368,18 @@ impl Measurement {
     pub fn delete(conn: &mut PgConnection, id: Uuid) -> QueryResult<usize> {
         diesel::delete(measurements::table.find(id)).execute(conn)
     }
+
+    /// Every (period, value) of an indicator, oldest period first: its chart's series.
+    pub fn series(
+        conn: &mut PgConnection,
+        indicator_id: Uuid,
+    ) -> QueryResult<Vec<(crate::domain::Period, serde_json::Value)>> {
+        measurements::table
+            .filter(measurements::indicator_id.eq(indicator_id))
+            .order(measurements::period_start.asc())
+            .select((measurements::period, measurements::value))
+            .load(conn)
+    }
 }
 
 /// One `create` audit entry per new measurement, in one statement (`changes` as
