@@ -37,6 +37,7 @@ use crate::error::{FieldError, Problem};
         (name = "measurements", description = "Indicator values, period by period"),
         (name = "notes", description = "The follow-up journal of a fiche-action"),
         (name = "plan", description = "The whole plan with progress at every level"),
+        (name = "reports", description = "The annual report (JSON for the Caf, CSV, XLSX) and dashboard statistics"),
         (name = "charts", description = "Self-contained SVG charts, readable on a phone"),
         (name = "committees", description = "The COPIL and the thematic technical committees"),
         (name = "memberships", description = "Who holds which role in a convention"),

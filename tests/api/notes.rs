@@ -435,3 +435,42 @@ async fn only_its_author_changes_a_note_and_admins_may_delete_it() {
     // Moderation: a platform admin may delete someone else's note.
     assert_eq!(app.delete(&path, Some("\"2\"")).await.status, 204);
 }
+
+#[actix_web::test]
+async fn the_plan_tree_shows_each_fiches_three_latest_notes() {
+    let app = TestApp::spawn().await;
+    let Plan {
+        convention, action, ..
+    } = fixtures::plan(&app).await;
+    for (date, text) in [
+        ("2023-05-02", "Lancement"),
+        ("2024-01-15", "Premier bilan"),
+        ("2023-11-20", "Comité technique"),
+        ("2024-06-30", "Bilan de juin"),
+    ] {
+        create(&app, &action, date, text).await;
+    }
+    let plan = app
+        .get(&format!("/api/v1/conventions/{convention}/plan"))
+        .await;
+    assert_eq!(plan.status, 200, "{}", plan.text);
+    let fiche = &plan.body["axes"][0]["objectives"][0]["actions"][0];
+    assert_eq!(fiche["id"], action.as_str());
+    let latest: Vec<(&str, &str)> = fiche["latest_notes"]
+        .as_array()
+        .expect("latest_notes")
+        .iter()
+        .map(|n| (n["date"].as_str().unwrap(), n["text"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        latest,
+        [
+            ("2024-06-30", "Bilan de juin"),
+            ("2024-01-15", "Premier bilan"),
+            ("2023-11-20", "Comité technique"),
+        ]
+    );
+    let me = app.get("/api/v1/me").await;
+    assert_eq!(fiche["latest_notes"][0]["author_id"], me.body["id"]);
+    assert!(fiche["latest_notes"][0]["author_name"].is_string());
+}

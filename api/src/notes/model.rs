@@ -174,3 +174,43 @@ impl Note {
         diesel::delete(notes::table.find(id)).execute(conn)
     }
 }
+
+/// One of an action's latest notes, with its author's current name.
+#[derive(Debug, QueryableByName)]
+pub struct LatestNote {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub action_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    pub date: NaiveDate,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub text: String,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub author_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub author_name: String,
+}
+
+/// The `per_action` newest notes of each of `action_ids` (by date, then by creation), grouped by
+/// action in that order: one query whatever the number of actions or notes, the window
+/// function keeping PostgreSQL from sending notes that would be dropped.
+pub fn latest_by_action(
+    conn: &mut PgConnection,
+    action_ids: &[Uuid],
+    per_action: i64,
+) -> QueryResult<Vec<LatestNote>> {
+    use diesel::sql_types::{Array, BigInt, Uuid as SqlUuid};
+    diesel::sql_query(
+        "SELECT n.action_id, n.id, n.date, n.text, n.author_id, u.display_name AS author_name \
+         FROM (SELECT notes.*, row_number() OVER ( \
+                   PARTITION BY action_id ORDER BY date DESC, created_at DESC, id DESC) AS rank \
+               FROM notes WHERE action_id = ANY($1)) n \
+         JOIN users u ON u.id = n.author_id \
+         WHERE n.rank <= $2 \
+         ORDER BY n.action_id, n.rank",
+    )
+    .bind::<Array<SqlUuid>, _>(action_ids)
+    .bind::<BigInt, _>(per_action)
+    .load(conn)
+}

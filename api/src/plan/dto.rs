@@ -1,5 +1,6 @@
 //! The plan tree on the wire.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -79,6 +80,20 @@ pub struct PlanAction {
     pub schedule_note: Option<String>,
     pub pilots: Vec<PartnerRoleOut>,
     pub indicators: Vec<PlanIndicator>,
+    /// The follow-up journal's latest notes (at most 3), newest first; the whole journal is
+    /// at `/actions/{id}/notes`.
+    pub latest_notes: Vec<PlanNote>,
+}
+
+/// A note of the follow-up journal, as the plan tree shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanNote {
+    pub id: Uuid,
+    pub date: NaiveDate,
+    pub text: String,
+    pub author_id: Uuid,
+    /// The author's current display name.
+    pub author_name: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

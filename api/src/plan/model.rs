@@ -1,6 +1,6 @@
-//! Reading a whole plan: seven queries whatever its size (convention, axes, objectives, actions,
-//! pilots, indicators, latest measurements), then the tree and its progress are assembled in
-//! memory.
+//! Reading a whole plan: eight queries whatever its size (convention, axes, objectives, actions,
+//! pilots, indicators, latest measurements, latest notes), then the tree and its progress are
+//! assembled in memory.
 
 use std::collections::HashMap;
 
@@ -8,7 +8,8 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::dto::{
-    LatestValue, PlanAction, PlanAxis, PlanConvention, PlanIndicator, PlanObjective, PlanOut,
+    LatestValue, PlanAction, PlanAxis, PlanConvention, PlanIndicator, PlanNote, PlanObjective,
+    PlanOut,
 };
 use crate::actions::dto::PartnerRoleOut;
 use crate::axes::model::Axis;
@@ -20,7 +21,11 @@ use crate::domain::{
 use crate::evaluation::{
     achievement, action_progress, mean_progress, round_achievement, round_progress,
 };
+use crate::notes::model::{latest_by_action, LatestNote};
 use crate::objectives::model::code as objective_code;
+
+/// How many of an action's notes the plan tree shows.
+const LATEST_NOTES: i64 = 3;
 
 #[derive(Queryable)]
 struct ObjectiveRow {
@@ -158,6 +163,9 @@ pub fn build(conn: &mut PgConnection, id: Uuid) -> QueryResult<PlanOut> {
             Some((indicator, LatestValue { period, value }))
         })
         .collect();
+    let notes = latest_by_action(conn, &action_ids, LATEST_NOTES)?;
+
+    let mut notes = group(notes, |note| note.action_id);
     let mut pilots = group(pilots, |(action, ..)| *action);
     let mut indicators = group(indicator_rows, |i| i.action_id);
     let mut actions = group(action_rows, |a| a.objective_id);
@@ -188,7 +196,9 @@ pub fn build(conn: &mut PgConnection, id: Uuid) -> QueryResult<PlanOut> {
                                 .map(|row| indicator(row, &mut latest))
                                 .collect();
                             let pilots = pilots.remove(&action.id).unwrap_or_default();
-                            let (action, progress) = plan_action(&code, action, indicators, pilots);
+                            let notes = notes.remove(&action.id).unwrap_or_default();
+                            let (action, progress) =
+                                plan_action(&code, action, indicators, pilots, notes);
                             action_progress.push(progress);
                             action
                         })
@@ -270,6 +280,7 @@ fn plan_action(
     action: ActionRow,
     indicators: Vec<(PlanIndicator, Option<f64>)>,
     pilots: Vec<(Uuid, Uuid, Option<String>)>,
+    notes: Vec<LatestNote>,
 ) -> (PlanAction, Option<f64>) {
     let achievements: Vec<Option<f64>> = indicators.iter().map(|(_, a)| *a).collect();
     let progress = action_progress(&achievements, action.progress);
@@ -290,6 +301,16 @@ fn plan_action(
             .map(|(_, partner_id, note)| PartnerRoleOut { partner_id, note })
             .collect(),
         indicators: indicators.into_iter().map(|(shown, _)| shown).collect(),
+        latest_notes: notes
+            .into_iter()
+            .map(|note| PlanNote {
+                id: note.id,
+                date: note.date,
+                text: note.text,
+                author_id: note.author_id,
+                author_name: note.author_name,
+            })
+            .collect(),
     };
     (shown, progress)
 }

@@ -9,7 +9,8 @@
 //! indicators has one row with the indicator's cells empty.
 
 use super::dto::{AnnualReport, ReportAction, ReportIndicator, YearValue};
-use crate::domain::{ActionStatus, MeasuredValue};
+use super::labels;
+use crate::domain::MeasuredValue;
 
 const BOM: &str = "\u{feff}";
 
@@ -42,7 +43,7 @@ impl Cell {
         match value.map(|v| &v.value) {
             None => Self::Empty,
             Some(MeasuredValue::Number(number)) => Self::Number(*number),
-            Some(MeasuredValue::Bool(flag)) => Self::text(if *flag { "oui" } else { "non" }),
+            Some(MeasuredValue::Bool(flag)) => Self::text(labels::yes_no(*flag)),
             Some(MeasuredValue::Text(text)) => Self::text(text.as_str()),
         }
     }
@@ -79,16 +80,6 @@ pub fn quoted(text: &str) -> String {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
         text.to_string()
-    }
-}
-
-fn status_label(status: ActionStatus) -> &'static str {
-    match status {
-        ActionStatus::Planned => "prévue",
-        ActionStatus::InProgress => "en cours",
-        ActionStatus::Done => "terminée",
-        ActionStatus::Suspended => "suspendue",
-        ActionStatus::Abandoned => "abandonnée",
     }
 }
 
@@ -129,7 +120,7 @@ fn header(year: i32) -> Vec<Cell> {
 }
 
 fn yes_no(flag: bool) -> Cell {
-    Cell::text(if flag { "oui" } else { "non" })
+    Cell::text(labels::yes_no(flag))
 }
 
 fn action_cells(action: &ReportAction) -> Vec<Cell> {
@@ -138,7 +129,7 @@ fn action_cells(action: &ReportAction) -> Vec<Cell> {
         Cell::text(action.code.as_str()),
         Cell::text(action.title.as_str()),
         yes_no(action.priority),
-        Cell::text(status_label(action.status)),
+        Cell::text(labels::status(action.status)),
         yes_no(action.late),
         Cell::opt_number(action.progress),
         Cell::text(pilots.join(", ")),

@@ -1,12 +1,13 @@
 //! Reports over HTTP, in the format the client asks for.
 
 use actix_web::http::header::{self, Accept, Header};
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse, HttpResponseBuilder};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::dto::AnnualReport;
+use super::{csv, model, xlsx};
 use crate::auth::{AuthUser, Capability};
 use crate::conventions::model::Convention;
 use crate::db::{self, DbPool};
@@ -19,7 +20,7 @@ pub struct AnnualReportParams {
     /// The year reported on, within the convention's years (required).
     #[param(value_type = i32, required = true)]
     pub year: Option<String>,
-    /// `json` or `csv`; takes precedence over `Accept`.
+    /// `json`, `csv` or `xlsx`; takes precedence over `Accept`.
     #[param(value_type = Option<ReportFormat>, inline)]
     pub format: Option<String>,
 }
@@ -30,6 +31,7 @@ pub struct AnnualReportParams {
 pub enum ReportFormat {
     Json,
     Csv,
+    Xlsx,
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> ApiError {
@@ -38,14 +40,15 @@ fn invalid(field: &str, message: impl Into<String>) -> ApiError {
 
 impl ReportFormat {
     /// `format=` when given (an unknown value is refused, naming `format`); otherwise the first
-    /// of JSON and CSV in `Accept`'s order of preference; otherwise JSON (no `Accept`, `*/*`, or
-    /// only types not served: the report is served rather than refused with 406).
+    /// of JSON, CSV and XLSX in `Accept`'s order of preference; otherwise JSON (no `Accept`,
+    /// `*/*`, or only types not served: the report is served rather than refused with 406).
     pub fn negotiate(format: Option<&str>, request: &HttpRequest) -> Result<Self, ApiError> {
         if let Some(format) = format {
             return match format {
                 "json" => Ok(Self::Json),
                 "csv" => Ok(Self::Csv),
-                _ => Err(invalid("format", "must be json or csv")),
+                "xlsx" => Ok(Self::Xlsx),
+                _ => Err(invalid("format", "must be json, csv or xlsx")),
             };
         }
         let Ok(accept) = Accept::parse(request) else {
@@ -55,6 +58,9 @@ impl ReportFormat {
             match (mime.type_().as_str(), mime.subtype().as_str()) {
                 ("application", "json") => Some(Self::Json),
                 ("text", "csv") => Some(Self::Csv),
+                ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet") => {
+                    Some(Self::Xlsx)
+                }
                 _ => None,
             }
         });
@@ -73,27 +79,36 @@ fn parse_year(year: Option<&str>, convention: &Convention) -> Result<i32, ApiErr
     }
 }
 
-/// The annual report (bilan annuel) of a convention, as JSON or CSV.
+/// The annual report (bilan annuel) of a convention, as JSON, CSV or XLSX.
 ///
 /// Read by committee members, the COPIL, coordinators and the reporting client. The format is
-/// `format=` when given, else the first of `application/json` and `text/csv` in `Accept`, else
-/// JSON. JSON: the versioned `AnnualReport` schema (`schema_version` 1). CSV (for French
-/// spreadsheets): UTF-8 with a byte order mark, `;` separator, decimal comma, one row per
-/// indicator (an action without indicators has one row), text cells beginning with `=`, `+`,
-/// `-` or `@` prefixed with `'`; sent as an attachment `bilan-<year>.csv`. The year's value of a
-/// semiannual, quarterly or monthly indicator is that of its latest period within the year that
-/// has a measurement.
+/// `format=` when given, else the first of `application/json`, `text/csv` and
+/// `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` in `Accept`, else JSON.
+///
+/// - JSON: the versioned `AnnualReport` schema (`schema_version` 1).
+/// - CSV (for French spreadsheets): UTF-8 with a byte order mark, `;` separator, decimal comma,
+///   one row per indicator (an action without indicators has one row), text cells beginning
+///   with `=`, `+`, `-` or `@` prefixed with `'`; an attachment `bilan-<year>.csv`.
+/// - XLSX (for the COPIL): a summary sheet (`Synthèse`: key figures, progress by axis and its
+///   chart), a sheet per axis (`Axe 1`, …: a row per fiche), the indicators' values for every
+///   year from the convention's first to the report's (`Indicateurs`) and the year's follow-up
+///   journal (`Journal`); typed numbers and dates, frozen headers with filters; an attachment
+///   `bilan-<year>.xlsx`.
+///
+/// The year's value of a semiannual, quarterly or monthly indicator is that of its latest period
+/// within the year that has a measurement.
 #[utoipa::path(
-    tag = "plan",
+    tag = "reports",
     params(("id" = Uuid, Path, description = "The convention's id"), AnnualReportParams),
     responses((
         status = 200,
         description = "The annual report, in the format negotiated",
         content(
             (AnnualReport = "application/json"),
-            (String = "text/csv", example = json!("\u{feff}Axe;Titre de l'axe;Objectif;…\r\n1;Axe 1;1.1;…\r\n"))
+            (String = "text/csv", example = json!("\u{feff}Axe;Titre de l'axe;Objectif;…\r\n1;Axe 1;1.1;…\r\n")),
+            (xlsx::XlsxWorkbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         ),
-        headers(("Content-Disposition" = String, description = "CSV only: `attachment; filename=\"bilan-<year>.csv\"`"))
+        headers(("Content-Disposition" = String, description = "CSV and XLSX: `attachment; filename=\"bilan-<year>.csv\"` (or `.xlsx`)"))
     ))
 )]
 #[get("/conventions/{id}/reports/annual")]
@@ -109,29 +124,47 @@ pub async fn get_annual_report(
     let today = crate::time::today();
     // Read here (the request stays on this worker), refused only after the permission check.
     let format = ReportFormat::negotiate(params.format.as_deref(), &request);
-    let (report, format) = db::run(&pool, move |conn| {
+    let (report, format, history) = db::run(&pool, move |conn| {
         let convention = Convention::find(conn, id).or_not_found("convention")?;
         user.require(Capability::ReadReports, id, None)?;
         let year = parse_year(params.year.as_deref(), &convention)?;
         let format = format?;
-        let report = super::model::annual_report(conn, id, year, today)?;
-        Ok((report, format))
+        let report = model::annual_report(conn, id, year, today)?;
+        // Only the workbook shows every year's values.
+        let history = match format {
+            ReportFormat::Xlsx => model::year_values(conn, id, convention.start_year..=year)?,
+            ReportFormat::Json | ReportFormat::Csv => xlsx::ValuesByYear::new(),
+        };
+        Ok((report, format, history))
     })
     .await?;
-    Ok(respond(&report, format))
+    let year = report.year;
+    let body = match format {
+        ReportFormat::Json => return Ok(with_vary(HttpResponse::Ok()).json(&report)),
+        ReportFormat::Csv => csv::render(&report).into_bytes(),
+        // Building a workbook is CPU work: off the async worker, like the database's.
+        ReportFormat::Xlsx => {
+            web::block(move || xlsx::render(&report, &history))
+                .await?
+                .map_err(|error| ApiError::Internal(format!("building the workbook: {error}")))?
+                .0
+        }
+    };
+    let (content_type, extension) = match format {
+        ReportFormat::Xlsx => (xlsx::CONTENT_TYPE, "xlsx"),
+        ReportFormat::Json | ReportFormat::Csv => ("text/csv; charset=utf-8", "csv"),
+    };
+    Ok(with_vary(HttpResponse::Ok())
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"bilan-{year}.{extension}\""),
+        ))
+        .body(body))
 }
 
-fn respond(report: &AnnualReport, format: ReportFormat) -> HttpResponse {
-    let mut response = HttpResponse::Ok();
+/// The response varies with `Accept`: caches must not serve a CSV to a JSON client.
+fn with_vary(mut response: HttpResponseBuilder) -> HttpResponseBuilder {
     response.insert_header((header::VARY, "Accept"));
-    match format {
-        ReportFormat::Json => response.json(report),
-        ReportFormat::Csv => response
-            .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"bilan-{}.csv\"", report.year),
-            ))
-            .body(super::csv::render(report)),
-    }
+    response
 }

@@ -4,6 +4,7 @@
 //! count them.
 
 use std::collections::HashMap;
+use std::ops::RangeInclusive;
 
 use chrono::{Datelike, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -39,7 +40,7 @@ pub fn annual_report(
     let plan = crate::plan::build(conn, id)?;
     let (_, due_count) = due_indicators(conn, id, today)?;
     let mut extras = indicator_extras(conn, id)?;
-    let mut values = year_values(conn, id, year)?;
+    let mut values = year_values(conn, id, year - 1..=year)?;
     let names = partner_names(conn, &plan)?;
     let mut notes = year_notes(conn, id, year)?;
 
@@ -215,16 +216,17 @@ fn indicator_extras(
         .collect())
 }
 
-/// For every indicator of the convention, the measurement of the latest period within `year`
-/// and within `year - 1` that has one, keyed by (indicator, year): one query.
-fn year_values(
+/// Each indicator's value by year: for every indicator of the convention and every year of
+/// `years`, the measurement of the latest period within the year that has one, keyed by
+/// (indicator, year): one query.
+pub fn year_values(
     conn: &mut PgConnection,
     convention_id: Uuid,
-    year: i32,
+    years: RangeInclusive<i32>,
 ) -> QueryResult<HashMap<(Uuid, i32), YearValue>> {
     let (Some(from), Some(to)) = (
-        NaiveDate::from_ymd_opt(year - 1, 1, 1),
-        NaiveDate::from_ymd_opt(year, 12, 31),
+        NaiveDate::from_ymd_opt(*years.start(), 1, 1),
+        NaiveDate::from_ymd_opt(*years.end(), 12, 31),
     ) else {
         return Ok(HashMap::new());
     };

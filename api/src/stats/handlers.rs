@@ -18,7 +18,7 @@ use crate::plan::dto::PlanOut;
 /// Europe/Paris, neither done nor abandoned), indicators whose value is due, and the 10 actions
 /// changed most recently. `totals` are the annual report's `summary` for the same data.
 #[utoipa::path(
-    tag = "plan",
+    tag = "reports",
     params(("id" = Uuid, Path, description = "The convention's id")),
     responses((status = 200, body = StatsOut))
 )]

@@ -35,6 +35,8 @@ pub struct TestResponse {
     /// The body parsed as JSON, or `Value::Null` when empty or not JSON.
     pub body: Value,
     pub text: String,
+    /// The body as sent, for binary formats.
+    pub bytes: Vec<u8>,
 }
 
 impl TestResponse {
@@ -282,5 +284,6 @@ async fn read(mut response: awc::ClientResponse) -> TestResponse {
         headers: response.headers().clone(),
         body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
         text,
+        bytes: bytes.to_vec(),
     }
 }
