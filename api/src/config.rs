@@ -27,6 +27,11 @@ pub struct Settings {
     /// `CTG_JWT_SECRET`: the HMAC key of access tokens, at least 32 bytes. Required outside
     /// demo mode.
     pub jwt_secret: Option<Secret>,
+    /// `CTG_CORS_ORIGINS`: the web origins (`https://tableau.example.fr`) whose pages may call
+    /// the API from a browser, comma-separated; none by default.
+    pub cors_origins: Vec<String>,
+    /// `CTG_METRICS_TOKEN`: when set, `/metrics` answers only to `Authorization: Bearer <it>`.
+    pub metrics_token: Option<Secret>,
 }
 
 /// A secret value, kept out of logs and debug output.
@@ -111,8 +116,17 @@ impl Settings {
                 );
             }
         }
+        let cors_origins = match var("CTG_CORS_ORIGINS") {
+            None => Vec::new(),
+            Some(list) => crate::http::cors::parse_origins(&list)
+                .context("CTG_CORS_ORIGINS must be a comma-separated list of origins such as https://tableau.example.fr")?,
+        };
         Ok(Self {
             jwt_secret,
+            cors_origins,
+            metrics_token: var("CTG_METRICS_TOKEN")
+                .filter(|t| !t.is_empty())
+                .map(Secret),
             database_url: var("DATABASE_URL").map(DatabaseUrl),
             bind: bind.parse().with_context(|| {
                 format!("CTG_BIND must be an address such as 127.0.0.1:8080, not {bind:?}")

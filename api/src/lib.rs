@@ -11,6 +11,7 @@ pub mod evaluation;
 pub mod health;
 pub mod http;
 pub mod idempotency;
+pub mod metrics;
 pub mod openapi;
 pub mod serve;
 pub mod startup;

@@ -110,7 +110,11 @@ pub fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     println!("ctg serving on http://{address} (API reference: http://{address}/docs/)");
 
     let result = actix_web::rt::System::new().block_on(async move {
-        startup::run(listener, AppState::new(pool, &secret), settings.workers)?.await
+        let state = AppState::new(pool, &secret).with_http_settings(
+            settings.cors_origins.clone(),
+            settings.metrics_token.as_ref(),
+        );
+        startup::run(listener, state, settings.workers)?.await
     });
     if embedded.is_some() {
         EmbeddedPostgres::stop(&settings.data_dir)?;

@@ -4,15 +4,18 @@ use std::net::TcpListener;
 
 use actix_web::dev::Server;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::middleware::DefaultHeaders;
+use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_actix_web::{scope, service_config::ServiceConfig, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::{PasswordHasher, TokenKeys};
+use crate::config::Secret;
 use crate::db::DbPool;
 use crate::error::ApiError;
+use crate::http::{cors, security_headers};
+use crate::metrics::{self, Metrics};
 use crate::{
     actions, audit, auth, axes, charts, committees, conventions, exchange, health, indicators,
     measurements, memberships, notes, objectives, partners, plan, reports, stats, users,
@@ -24,11 +27,16 @@ pub struct AppState {
     pub pool: DbPool,
     pub token_keys: TokenKeys,
     pub password_hasher: PasswordHasher,
+    pub metrics: Metrics,
+    /// The origins allowed to call the API from a browser (`CTG_CORS_ORIGINS`).
+    pub cors_origins: Vec<String>,
 }
 
 impl AppState {
     pub fn new(pool: DbPool, jwt_secret: &[u8]) -> Self {
         Self {
+            metrics: Metrics::new(pool.clone(), None),
+            cors_origins: Vec::new(),
             pool,
             token_keys: TokenKeys::new(jwt_secret),
             // Each hash holds 19 MiB: two per core keeps a burst of sign-ins bounded.
@@ -36,6 +44,17 @@ impl AppState {
                 2 * std::thread::available_parallelism().map_or(1, usize::from),
             ),
         }
+    }
+
+    /// Opens the API to browser pages of `origins` and guards `/metrics` with `metrics_token`.
+    pub fn with_http_settings(
+        mut self,
+        origins: Vec<String>,
+        metrics_token: Option<&Secret>,
+    ) -> Self {
+        self.metrics = Metrics::new(self.pool.clone(), metrics_token);
+        self.cors_origins = origins;
+        self
     }
 }
 
@@ -76,38 +95,40 @@ pub fn run(
         App::new()
             .into_utoipa_app()
             .map(|app| {
-                app.wrap(
-                    DefaultHeaders::new()
-                        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-                        .add((header::CACHE_CONTROL, "no-store")),
-                )
-                .wrap_fn(|req, srv| {
-                    use actix_web::dev::Service;
-                    let request_id = req.extensions().get::<RequestId>().copied();
-                    let response = srv.call(req);
-                    async move {
-                        let mut response = response.await?;
-                        if let Some(id) = request_id {
-                            if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
-                                response
-                                    .headers_mut()
-                                    .insert(header::HeaderName::from_static("x-request-id"), value);
+                app.wrap(security_headers::common())
+                    .wrap(from_fn(security_headers::content_security_policy))
+                    .wrap(cors::middleware(&state.cors_origins))
+                    .wrap(state.metrics.http())
+                    .wrap(from_fn(metrics::guard))
+                    .wrap_fn(|req, srv| {
+                        use actix_web::dev::Service;
+                        let request_id = req.extensions().get::<RequestId>().copied();
+                        let response = srv.call(req);
+                        async move {
+                            let mut response = response.await?;
+                            if let Some(id) = request_id {
+                                if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
+                                    response.headers_mut().insert(
+                                        header::HeaderName::from_static("x-request-id"),
+                                        value,
+                                    );
+                                }
                             }
+                            Ok(response)
                         }
-                        Ok(response)
-                    }
-                })
-                .wrap(TracingLogger::default())
-                .app_data(web::Data::new(state.pool.clone()))
-                .app_data(web::Data::new(state.token_keys.clone()))
-                .app_data(web::Data::new(state.password_hasher.clone()))
-                .app_data(web::QueryConfig::default().error_handler(|error, _| {
-                    ApiError::bad_request("invalid_query", error.to_string()).into()
-                }))
-                .app_data(
-                    web::PathConfig::default()
-                        .error_handler(|_, _| ApiError::not_found("resource").into()),
-                )
+                    })
+                    .wrap(TracingLogger::default())
+                    .app_data(web::Data::new(state.pool.clone()))
+                    .app_data(web::Data::new(state.token_keys.clone()))
+                    .app_data(web::Data::new(state.password_hasher.clone()))
+                    .app_data(web::Data::new(state.metrics.clone()))
+                    .app_data(web::QueryConfig::default().error_handler(|error, _| {
+                        ApiError::bad_request("invalid_query", error.to_string()).into()
+                    }))
+                    .app_data(
+                        web::PathConfig::default()
+                            .error_handler(|_, _| ApiError::not_found("resource").into()),
+                    )
             })
             .configure(routes)
             .into_app()

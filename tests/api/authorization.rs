@@ -871,6 +871,43 @@ fn unsigned(claims: &Value) -> String {
     )
 }
 
+/// `token` with its payload's subject replaced, its header and signature kept.
+fn tampered(token: &str, subject: &str) -> String {
+    let parts: Vec<&str> = token.split('.').collect();
+    let mut claims = claims_of(token);
+    claims["sub"] = json!(subject);
+    let payload = URL_SAFE_NO_PAD.encode(claims.to_string().as_bytes());
+    format!("{}.{payload}.{}", parts[0], parts[2])
+}
+
+/// A token whose header claims ES256 but which is signed with the HMAC key, as an attacker
+/// would try against a verifier that trusts the header's algorithm.
+fn confused(claims: &Value, key: &[u8]) -> String {
+    let honest = forge(claims, key);
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"ES256","typ":"JWT"}"#);
+    let payload = honest.split('.').nth(1).unwrap();
+    let signing_input = format!("{header}.{payload}");
+    let signature = jsonwebtoken::crypto::sign(
+        signing_input.as_bytes(),
+        &EncodingKey::from_secret(key).unwrap(),
+        Algorithm::HS256,
+    )
+    .unwrap();
+    format!("{signing_input}.{signature}")
+}
+
+/// A well-signed, unexpired access token of `email` whose session was revoked.
+async fn revoked_session_token(app: &TestApp, email: &str) -> String {
+    let token = crate::support::auth::login(app, email).await;
+    let session = claims_of(&token)["sid"].as_str().unwrap().to_string();
+    let revoked = app.db.count(&format!(
+        "WITH r AS (UPDATE sessions SET revoked_at = now(), revoked_reason = 'test' \
+         WHERE id = '{session}' RETURNING 1) SELECT count(*) AS n FROM r"
+    ));
+    assert_eq!(revoked, 1);
+    token
+}
+
 #[actix_web::test]
 async fn every_secured_operation_refuses_a_missing_or_bad_token() {
     let app = TestApp::spawn().await;
@@ -906,6 +943,29 @@ async fn every_secured_operation_refuses_a_missing_or_bad_token() {
         (
             "a token for another audience",
             Some(forge(&with(&[("aud", json!("another-api"))]), key)),
+        ),
+        (
+            "a token from another issuer",
+            Some(forge(&with(&[("iss", json!("someone-else"))]), key)),
+        ),
+        (
+            "a token not valid yet",
+            Some(forge(
+                &with(&[("nbf", json!(now + 600)), ("exp", json!(now + 1200))]),
+                key,
+            )),
+        ),
+        (
+            "a tampered payload (the admin's id under the viewer's signature)",
+            Some(tampered(&world.viewer.token, &world.admin.user_id)),
+        ),
+        (
+            "an HS256 signature under an ES256 header (algorithm confusion)",
+            Some(confused(&claims, key)),
+        ),
+        (
+            "a token of a revoked session",
+            Some(revoked_session_token(&app, "viewer@ctg.test").await),
         ),
     ];
     // Controls: each bad token differs from a good one in one way only.

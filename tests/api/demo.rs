@@ -3,15 +3,11 @@
 //! run end to end.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read};
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+use crate::support::process::ServerProcess;
 use crate::support::{TestApp, TestDb};
 use ctg::db::PoolSettings;
 
@@ -367,85 +363,16 @@ async fn demo_users_do_what_their_role_allows_on_the_real_plan_and_nothing_more(
     assert_eq!(w.get(COORDINATOR, "/api/v1/users").await, 403);
 }
 
-/// A port free on 127.0.0.1 a moment ago.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Kills the server when the test ends, however it ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[actix_web::test]
 async fn the_binary_serves_the_demo_in_one_command() {
     let db = TestDb::new();
-    let port = free_port();
-    let mut server = Server(
-        Command::new(env!("CARGO_BIN_EXE_ctg"))
-            .args(["serve", "--demo"])
-            .env("DATABASE_URL", db.url())
-            .env("CTG_BIND", format!("127.0.0.1:{port}"))
-            .env("CTG_WORKERS", "2")
-            .env("CTG_LOG_FORMAT", "text")
-            .env("RUST_LOG", "warn")
-            .env_remove("CTG_JWT_SECRET")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start ctg serve --demo"),
-    );
-    let errors = Arc::new(Mutex::new(String::new()));
-    let mut stderr = server.0.stderr.take().unwrap();
-    let sink = Arc::clone(&errors);
-    std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        sink.lock().unwrap().push_str(&text);
-    });
-    let (lines, received) = mpsc::channel();
-    let stdout = server.0.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if lines.send(line).is_err() {
-                break;
-            }
-        }
-    });
-
     let started = Instant::now();
-    let mut output = Vec::new();
-    loop {
-        let left = Duration::from_secs(120).saturating_sub(started.elapsed());
-        match received.recv_timeout(left) {
-            Ok(line) => {
-                let serving = line.starts_with("ctg serving on");
-                output.push(line);
-                if serving {
-                    break;
-                }
-            }
-            Err(_) => panic!(
-                "no serving line after {:?}; stdout:\n{}\nstderr:\n{}",
-                started.elapsed(),
-                output.join("\n"),
-                errors.lock().unwrap()
-            ),
-        }
-    }
+    let server = ServerProcess::start(db.url(), &["--demo"], &[("CTG_JWT_SECRET", "")]);
+    let output = server.stdout_lines();
     let ready = started.elapsed();
     let serving = output.last().unwrap();
     assert!(
-        serving.contains(&format!("http://127.0.0.1:{port}/docs/")),
+        serving.contains(&format!("{}/docs/", server.base)),
         "{serving}"
     );
     assert!(
@@ -468,7 +395,7 @@ async fn the_binary_serves_the_demo_in_one_command() {
         .find(|(role, ..)| role == "coordinator")
         .expect("a coordinator login");
 
-    let base = format!("http://127.0.0.1:{port}");
+    let base = &server.base;
     let client = awc::Client::builder()
         .timeout(Duration::from_secs(30))
         .finish();

@@ -14,6 +14,7 @@ use crate::db::{self, DbPool};
 use crate::domain::Role;
 use crate::error::ApiError;
 use crate::http::json::JsonBody;
+use crate::metrics::{LoginFailure, Metrics};
 use crate::users::model::User;
 
 /// E-mail and password.
@@ -90,6 +91,7 @@ pub async fn login(
     pool: web::Data<DbPool>,
     keys: web::Data<TokenKeys>,
     hasher: web::Data<PasswordHasher>,
+    metrics: web::Data<Metrics>,
     body: JsonBody<LoginRequest>,
 ) -> Result<web::Json<TokenPair>, ApiError> {
     let LoginRequest { email, password } = body.0;
@@ -109,6 +111,7 @@ pub async fn login(
     })
     .await?;
     if let Some(retry_after_seconds) = locked {
+        metrics.login_failed(LoginFailure::Throttled);
         return Err(ApiError::TooManyRequests {
             retry_after_seconds,
         });
@@ -126,6 +129,7 @@ pub async fn login(
             Ok(())
         })
         .await?;
+        metrics.login_failed(LoginFailure::InvalidCredentials);
         return Err(invalid_credentials());
     };
 

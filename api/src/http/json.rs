@@ -97,58 +97,59 @@ fn is_json_media_type(req: &HttpRequest) -> bool {
 }
 
 /// Deserialises `body`, turning serde's error into the contract's 400 or 422.
+///
+/// The document is first read as JSON of any shape, so that what is not JSON — truncated,
+/// nested deeper than serde_json's recursion limit (128 levels) — is a 400 wherever it
+/// happens, before a field of the wrong type could make it a 422. (`IgnoredAny` would not do:
+/// serde_json skips values without a depth limit.)
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if let Err(error) = serde_json::from_slice::<serde_json::Value>(body) {
+        return Err(malformed(&error));
+    }
     let deserializer = &mut serde_json::Deserializer::from_slice(body);
     let parsed = serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
-        classify(body, &path, &inner)
+        classify(&path, &inner)
     })?;
     Ok(parsed)
 }
 
-fn classify(body: &[u8], path: &str, error: &serde_json::Error) -> ApiError {
-    use serde_json::error::Category;
+fn malformed(error: &serde_json::Error) -> ApiError {
     let message = strip_position(&error.to_string());
-    let category = match error.classify() {
-        // serde_json reports a value of the wrong type for an enum (`null`, a number) as a
-        // syntax error: when the document itself is valid JSON, it is the field's fault.
-        Category::Syntax if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() => {
-            Category::Data
+    ApiError::bad_request(
+        "malformed_json",
+        format!("The body is not valid JSON: {message}."),
+    )
+}
+
+/// The error of a document known to be JSON: serde_json reports a value of the wrong type for
+/// an enum (`null`, a number) as a syntax error, but it is the field's fault all the same.
+fn classify(path: &str, error: &serde_json::Error) -> ApiError {
+    let message = strip_position(&error.to_string());
+    if let Some(field) = quoted_after(&message, "unknown field ") {
+        // The path already ends with the unknown field's name.
+        if READ_ONLY.contains(&field.as_str()) {
+            return ApiError::bad_field(
+                "read_only_field",
+                path,
+                "is set by the server and cannot be written",
+            );
         }
-        category => category,
-    };
-    match category {
-        Category::Syntax | Category::Eof | Category::Io => ApiError::bad_request(
-            "malformed_json",
-            format!("The body is not valid JSON: {message}."),
-        ),
-        Category::Data => {
-            if let Some(field) = quoted_after(&message, "unknown field ") {
-                // The path already ends with the unknown field's name.
-                if READ_ONLY.contains(&field.as_str()) {
-                    return ApiError::bad_field(
-                        "read_only_field",
-                        path,
-                        "is set by the server and cannot be written",
-                    );
-                }
-                return ApiError::bad_field("unknown_field", path, "unknown field");
-            }
-            if let Some(field) = quoted_after(&message, "missing field ") {
-                return ApiError::Validation(vec![FieldError::new(
-                    join_path(path, &field),
-                    "is required",
-                )]);
-            }
-            let field = if path == "." {
-                "body".to_string()
-            } else {
-                path.to_string()
-            };
-            ApiError::Validation(vec![FieldError::new(field, message)])
-        }
+        return ApiError::bad_field("unknown_field", path, "unknown field");
     }
+    if let Some(field) = quoted_after(&message, "missing field ") {
+        return ApiError::Validation(vec![FieldError::new(
+            join_path(path, &field),
+            "is required",
+        )]);
+    }
+    let field = if path == "." {
+        "body".to_string()
+    } else {
+        path.to_string()
+    };
+    ApiError::Validation(vec![FieldError::new(field, message)])
 }
 
 /// serde_json appends " at line L column C", which means nothing to the field's owner.

@@ -3,21 +3,23 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::query;
 use crate::error::ApiError;
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
 
-/// The page a client asks for.
-#[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
+/// The page a client asks for. Read as text so that a value that is not a number is refused
+/// naming its parameter.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Items per page, 1 to 200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
+    pub limit: Option<String>,
     /// Items to skip (default 0).
-    #[param(minimum = 0)]
-    pub offset: Option<i64>,
+    #[param(value_type = Option<i64>, minimum = 0)]
+    pub offset: Option<String>,
 }
 
 /// A validated page window.
@@ -28,8 +30,8 @@ pub struct Page {
 }
 
 impl PageParams {
-    pub fn validate(self) -> Result<Page, ApiError> {
-        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+    pub fn validate(&self) -> Result<Page, ApiError> {
+        let limit = query::integer("limit", self.limit.as_deref())?.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
             return Err(ApiError::bad_field(
                 "invalid_query",
@@ -37,7 +39,7 @@ impl PageParams {
                 format!("must be between 1 and {MAX_LIMIT}"),
             ));
         }
-        let offset = self.offset.unwrap_or(0);
+        let offset = query::integer("offset", self.offset.as_deref())?.unwrap_or(0);
         if offset < 0 {
             return Err(ApiError::bad_field(
                 "invalid_query",

@@ -38,3 +38,14 @@ pub fn word<T>(
         .map(|v| parse(&v).map_err(|m| invalid(parameter, &m)))
         .transpose()
 }
+
+/// An optional integer parameter.
+pub fn integer(parameter: &str, value: Option<&str>) -> Result<Option<i64>, ApiError> {
+    value
+        .map(|v| {
+            v.trim()
+                .parse()
+                .map_err(|_| invalid(parameter, "must be an integer"))
+        })
+        .transpose()
+}

@@ -86,19 +86,30 @@ impl TestResponse {
 impl TestApp {
     /// The app on a fresh database, with a platform admin signed in.
     pub async fn spawn() -> Self {
-        Self::spawn_with(
-            TestDb::new(),
-            PoolSettings {
-                max_size: 4,
-                ..PoolSettings::default()
-            },
-        )
-        .await
+        Self::spawn_configured(|state| state).await
     }
 
     pub async fn spawn_with(db: TestDb, pool_settings: PoolSettings) -> Self {
+        Self::spawn_configured_with(db, pool_settings, |state| state).await
+    }
+
+    /// The app with its state changed by `configure` (CORS origins, metrics token), on a fresh
+    /// database, with a platform admin signed in.
+    pub async fn spawn_configured(configure: impl FnOnce(AppState) -> AppState) -> Self {
+        let pool_settings = PoolSettings {
+            max_size: 4,
+            ..PoolSettings::default()
+        };
+        Self::spawn_configured_with(TestDb::new(), pool_settings, configure).await
+    }
+
+    async fn spawn_configured_with(
+        db: TestDb,
+        pool_settings: PoolSettings,
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> Self {
         let url = db.url().to_string();
-        let mut app = Self::spawn_with_database_url(db, &url, pool_settings);
+        let mut app = Self::start(db, &url, pool_settings, configure);
         super::auth::insert_user(&app.db, "admin@ctg.test", "Admin", None, true);
         app.admin_token = super::auth::login(&app, "admin@ctg.test").await;
         app
@@ -111,10 +122,19 @@ impl TestApp {
         database_url: &str,
         pool_settings: PoolSettings,
     ) -> Self {
+        Self::start(db, database_url, pool_settings, |state| state)
+    }
+
+    fn start(
+        db: TestDb,
+        database_url: &str,
+        pool_settings: PoolSettings,
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> Self {
         let pool = ctg::db::pool(database_url, &pool_settings);
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
         let address = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState::new(pool, TEST_JWT_SECRET.as_bytes());
+        let state = configure(AppState::new(pool, TEST_JWT_SECRET.as_bytes()));
         let server = ctg::startup::run(listener, state, Some(1)).expect("start the server");
         actix_rt::spawn(server);
         let client = awc::Client::builder()

@@ -5,6 +5,7 @@ mod app;
 pub mod auth;
 mod db;
 pub mod fixtures;
+pub mod process;
 pub mod world;
 
 pub use app::{TestApp, TestResponse, TEST_JWT_SECRET};

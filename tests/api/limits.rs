@@ -1,0 +1,254 @@
+//! Limits that keep one client from hurting the others, each answered with problem+json: bodies
+//! over the limit (413), page sizes over the cap and deeply nested JSON (400), statements cut by
+//! `statement_timeout` and an exhausted pool (503 with `Retry-After`, within the checkout
+//! timeout, the pool usable afterwards); hostile text stored as text.
+
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use diesel::connection::SimpleConnection;
+use serde_json::json;
+
+use ctg::db::PoolSettings;
+
+use crate::support::{TestApp, TestDb, TestResponse};
+
+fn assert_problem(response: &TestResponse, status: u16, code: &str) {
+    assert_eq!(response.status, status, "{}", response.text);
+    assert_eq!(
+        response.header("content-type"),
+        Some("application/problem+json"),
+        "{}",
+        response.text
+    );
+    assert_eq!(response.problem_code(), code, "{}", response.text);
+}
+
+#[actix_web::test]
+async fn a_body_over_the_limit_is_413_and_nothing_is_written() {
+    let app = TestApp::spawn().await;
+    let body = json!({"name": "Caf du Lot", "kind": "caf", "acronym": "x".repeat(70 * 1024)});
+    let response = app.post("/api/v1/partners", &body).await;
+    assert_problem(&response, 413, "payload_too_large");
+    assert_eq!(app.db.count("SELECT count(*) AS n FROM partners"), 0);
+}
+
+#[actix_web::test]
+async fn page_sizes_over_the_cap_are_400_naming_the_parameter() {
+    let app = TestApp::spawn().await;
+    for query in [
+        "limit=201",
+        "limit=0",
+        "limit=-1",
+        "offset=-5",
+        "limit=many",
+    ] {
+        let response = app.get(&format!("/api/v1/partners?{query}")).await;
+        assert_problem(&response, 400, "invalid_query");
+        let field = query.split('=').next().unwrap();
+        assert!(
+            response.error_fields().contains(&field.to_string()) || response.text.contains(field),
+            "{query}: {}",
+            response.text
+        );
+    }
+    let response = app.get("/api/v1/partners?limit=200").await;
+    assert_eq!(response.status, 200);
+}
+
+#[actix_web::test]
+async fn deeply_nested_json_is_400_not_a_crash() {
+    let app = TestApp::spawn().await;
+    for depth in [200, 30_000] {
+        let nested = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        let body = format!(r#"{{"name": "Caf", "kind": "caf", "acronym": {nested}}}"#);
+        let response = app
+            .raw(
+                "POST",
+                "/api/v1/partners",
+                &[("Content-Type", "application/json")],
+                body.as_bytes(),
+            )
+            .await;
+        assert_eq!(response.status, 400, "depth {depth}: {}", response.text);
+        assert_eq!(response.problem_code(), "malformed_json");
+    }
+    assert_eq!(app.db.count("SELECT count(*) AS n FROM partners"), 0);
+    // Still serving.
+    assert_eq!(app.get("/api/v1/partners").await.status, 200);
+}
+
+#[actix_web::test]
+async fn injection_attempts_are_stored_and_searched_as_plain_text() {
+    let app = TestApp::spawn().await;
+    let names = [
+        "'; DROP TABLE partners; --",
+        "Robert'); DELETE FROM users WHERE ('1'='1",
+        "=HYPERLINK(\"http://evil.test\",\"Caf\")",
+        "%' OR 1=1 --",
+    ];
+    for name in names {
+        let response = app
+            .post("/api/v1/partners", &json!({"name": name, "kind": "other"}))
+            .await;
+        assert_eq!(response.status, 201, "{}", response.text);
+        let stored = app
+            .get(&format!("/api/v1/partners/{}", response.id()))
+            .await;
+        assert_eq!(stored.body["name"], name, "stored exactly as written");
+    }
+    assert_eq!(app.db.count("SELECT count(*) AS n FROM users"), 1);
+    // Filters are bound parameters: a quote is a character to search for, not SQL.
+    let conventions = app.get("/api/v1/conventions").await;
+    assert_eq!(conventions.status, 200);
+    for q in ["' OR '1'='1", "%", "_", "\\", "1.1.1'; --"] {
+        let response = app
+            .get(&format!("/api/v1/partners?q={}", url_encode(q)))
+            .await;
+        assert!(
+            [200, 400].contains(&response.status),
+            "{q}: {}",
+            response.text
+        );
+    }
+    assert_eq!(app.db.count("SELECT count(*) AS n FROM partners"), 4);
+}
+
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn oversized_strings_are_refused_naming_the_field() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .post(
+            "/api/v1/partners",
+            &json!({"name": "N".repeat(20_000), "kind": "caf"}),
+        )
+        .await;
+    assert_problem(&response, 422, "validation_failed");
+    assert_eq!(response.error_fields(), ["name"]);
+}
+
+/// Holds an exclusive lock on a table from another connection until dropped, so that requests
+/// touching the table wait as they would behind a long migration or a stuck transaction.
+struct TableLock {
+    release: Option<mpsc::Sender<()>>,
+    holder: Option<JoinHandle<()>>,
+}
+
+impl TableLock {
+    fn take(db: &TestDb, table: &'static str) -> Self {
+        let mut conn = db.conn();
+        let (locked, is_locked) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        let holder = std::thread::spawn(move || {
+            conn.batch_execute(&format!(
+                "BEGIN; LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"
+            ))
+            .expect("lock the table");
+            locked.send(()).unwrap();
+            let _ = released.recv_timeout(Duration::from_secs(60));
+            conn.batch_execute("ROLLBACK").expect("release the lock");
+        });
+        is_locked.recv().expect("the lock is taken");
+        Self {
+            release: Some(release),
+            holder: Some(holder),
+        }
+    }
+}
+
+impl Drop for TableLock {
+    fn drop(&mut self) {
+        drop(self.release.take());
+        if let Some(holder) = self.holder.take() {
+            let _ = holder.join();
+        }
+    }
+}
+
+fn assert_unavailable(response: &TestResponse) {
+    assert_problem(response, 503, "service_unavailable");
+    let retry_after: u64 = response
+        .header("retry-after")
+        .expect("Retry-After")
+        .parse()
+        .expect("seconds");
+    assert!(retry_after >= 1);
+}
+
+#[actix_web::test]
+async fn a_statement_over_the_timeout_is_cut_with_503() {
+    let app = TestApp::spawn_with(
+        TestDb::new(),
+        PoolSettings {
+            max_size: 4,
+            statement_timeout: Duration::from_millis(300),
+            ..PoolSettings::default()
+        },
+    )
+    .await;
+    let lock = TableLock::take(&app.db, "partners");
+    let started = Instant::now();
+    let response = app.get("/api/v1/partners").await;
+    let waited = started.elapsed();
+    assert_unavailable(&response);
+    assert!(waited < Duration::from_secs(3), "cut after {waited:?}");
+    drop(lock);
+    assert_eq!(app.get("/api/v1/partners").await.status, 200);
+}
+
+#[actix_web::test]
+async fn an_exhausted_pool_answers_503_within_the_checkout_timeout_then_recovers() {
+    let checkout_timeout = Duration::from_millis(500);
+    let app = TestApp::spawn_with(
+        TestDb::new(),
+        PoolSettings {
+            max_size: 2,
+            checkout_timeout,
+            statement_timeout: Duration::from_secs(30),
+        },
+    )
+    .await;
+    let lock = TableLock::take(&app.db, "partners");
+    // Two requests hold both connections, waiting on the lock.
+    let stuck =
+        futures_util::future::join(app.get("/api/v1/partners"), app.get("/api/v1/partners"));
+    let probe = async {
+        actix_rt::time::sleep(Duration::from_millis(300)).await;
+        let started = Instant::now();
+        let response = app.get("/api/v1/me").await;
+        let waited = started.elapsed();
+        // Release the stuck ones only once the probe has its answer.
+        drop(lock);
+        (response, waited)
+    };
+    let ((first, second), (probe, waited)) = futures_util::future::join(stuck, probe).await;
+    assert_unavailable(&probe);
+    assert!(
+        waited >= checkout_timeout && waited < checkout_timeout + Duration::from_secs(2),
+        "answered after {waited:?}"
+    );
+    assert_eq!(
+        (first.status, second.status),
+        (200, 200),
+        "the stuck requests finish"
+    );
+    for _ in 0..5 {
+        assert_eq!(
+            app.get("/api/v1/me").await.status,
+            200,
+            "the pool is usable again"
+        );
+    }
+}
