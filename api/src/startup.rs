@@ -13,6 +13,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::{PasswordHasher, TokenKeys};
 use crate::db::DbPool;
 use crate::error::ApiError;
+use crate::health::Draining;
 use crate::{
     actions, audit, auth, axes, charts, committees, conventions, exchange, health, indicators,
     measurements, memberships, notes, objectives, partners, plan, reports, stats, users,
@@ -24,6 +25,8 @@ pub struct AppState {
     pub pool: DbPool,
     pub token_keys: TokenKeys,
     pub password_hasher: PasswordHasher,
+    /// Set when the process is asked to stop: readiness then answers 503.
+    pub draining: Draining,
 }
 
 impl AppState {
@@ -35,6 +38,7 @@ impl AppState {
             password_hasher: PasswordHasher::new(
                 2 * std::thread::available_parallelism().map_or(1, usize::from),
             ),
+            draining: Draining::default(),
         }
     }
 }
@@ -64,7 +68,17 @@ pub fn routes(cfg: &mut ServiceConfig) {
     health::routes(cfg);
 }
 
-/// Starts serving on `listener`; the returned server runs until stopped (SIGTERM drains).
+/// How long a graceful stop waits for the requests in flight once the listener is closed: more
+/// than a request can take at worst with the default timeouts (2 s for a connection, 10 s per
+/// statement). Connections still open after it are dropped.
+pub const DRAIN_TIMEOUT_SECS: u64 = 30;
+
+/// Starts serving on `listener`; the returned server runs until stopped through its handle.
+///
+/// actix's own signal handling is off: it closes the listener on the first SIGTERM, before a
+/// load balancer could notice that the instance is going. `ctg serve` handles the signals itself
+/// (`serve::stop_on_signal`); a stop through the handle drains the requests in flight for up to
+/// `DRAIN_TIMEOUT_SECS`.
 pub fn run(
     listener: TcpListener,
     state: AppState,
@@ -101,6 +115,7 @@ pub fn run(
                 .app_data(web::Data::new(state.pool.clone()))
                 .app_data(web::Data::new(state.token_keys.clone()))
                 .app_data(web::Data::new(state.password_hasher.clone()))
+                .app_data(web::Data::new(state.draining.clone()))
                 .app_data(web::QueryConfig::default().error_handler(|error, _| {
                     ApiError::bad_request("invalid_query", error.to_string()).into()
                 }))
@@ -117,6 +132,8 @@ pub fn run(
                 HttpResponse::from_error(ApiError::NoRoute)
             }))
     })
+    .disable_signals()
+    .shutdown_timeout(DRAIN_TIMEOUT_SECS)
     .listen(listener)?;
     if let Some(workers) = workers {
         server = server.workers(workers);
