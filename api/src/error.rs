@@ -302,6 +302,25 @@ const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
 
 impl From<DieselError> for ApiError {
     fn from(error: DieselError) -> Self {
+        if let DieselError::RollbackErrorOnCommit {
+            commit_error,
+            rollback_error,
+        } = error
+        {
+            // COMMIT failed and so did the ROLLBACK after it: the connection died during the
+            // commit (PostgreSQL stopped, a network cut), and whether the transaction committed
+            // is unknown, as after any outage mid-request. A 503 with Retry-After lets the
+            // client retry, which an Idempotency-Key makes safe; a 500 would say "bug".
+            let (commit, rollback) = (Self::from(*commit_error), Self::from(*rollback_error));
+            let cause = format!("commit failed ({commit}), then rollback failed ({rollback})");
+            return if matches!(commit, Self::Unavailable(_))
+                || matches!(rollback, Self::Unavailable(_))
+            {
+                Self::Unavailable(cause)
+            } else {
+                Self::Internal(cause)
+            };
+        }
         match &error {
             DieselError::NotFound => Self::not_found("resource"),
             DieselError::DatabaseError(kind, info) => {
@@ -410,6 +429,36 @@ mod tests {
             let api = ApiError::from(error);
             assert_eq!(api.status_code(), StatusCode::SERVICE_UNAVAILABLE, "{api}");
         }
+    }
+
+    #[test]
+    fn a_commit_cut_short_by_an_outage_is_a_503_not_a_500() {
+        let error = DieselError::RollbackErrorOnCommit {
+            commit_error: Box::new(database_error(
+                DatabaseErrorKind::ClosedConnection,
+                "server closed the connection unexpectedly",
+            )),
+            rollback_error: Box::new(database_error(
+                DatabaseErrorKind::ClosedConnection,
+                "no connection to the server",
+            )),
+        };
+        let api = ApiError::from(error);
+        assert_eq!(api.status_code(), StatusCode::SERVICE_UNAVAILABLE, "{api}");
+        let response = api.error_response();
+        assert!(response.headers().contains_key(header::RETRY_AFTER));
+    }
+
+    #[test]
+    fn a_commit_failing_for_another_reason_stays_a_500() {
+        let error = DieselError::RollbackErrorOnCommit {
+            commit_error: Box::new(database_error(DatabaseErrorKind::Unknown, "disk full")),
+            rollback_error: Box::new(database_error(DatabaseErrorKind::Unknown, "disk full")),
+        };
+        assert_eq!(
+            ApiError::from(error).status_code(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 
     #[test]
