@@ -132,13 +132,17 @@ pub fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     Ok(result?)
 }
 
+/// Between no longer accepting connections and stopping: time for the workers to take up the
+/// connections already accepted (see `stop_on_signal`).
+const DISPATCH_SETTLE: Duration = Duration::from_millis(500);
+
 /// Stops the server gracefully on a signal.
 ///
 /// SIGTERM is how orchestrators (Kubernetes, systemd, `docker stop`) retire an instance, while
 /// their load balancer may still route requests to it for a few seconds. So readiness turns 503
 /// first (`Draining`) and the instance goes on serving for `grace`; only then does it stop
-/// accepting connections and wait for the requests in flight (`startup::DRAIN_TIMEOUT_SECS` at
-/// most). SIGINT (Ctrl-C) has nobody to warn and skips the grace period, as does a second
+/// accepting connections and wait for the requests in flight (`DISPATCH_SETTLE`, then
+/// `startup::DRAIN_TIMEOUT_SECS` at most). SIGINT (Ctrl-C) has nobody to warn and skips the grace period, as does a second
 /// signal during it.
 async fn stop_on_signal(
     (mut term, mut int): (Signal, Signal),
@@ -159,6 +163,12 @@ async fn stop_on_signal(
         let again = future::select(Box::pin(term.recv()), Box::pin(int.recv()));
         future::select(Box::pin(actix_web::rt::time::sleep(grace)), again).await;
     }
+    // actix drops the connections it has accepted but not yet handed to a worker when a graceful
+    // stop begins ("queued connections are dropped", actix-server's worker), and a busy worker
+    // can leave one queued for a while: its client gets no answer. So stop accepting first and
+    // give the workers a moment to take up what is queued; only then stop and drain.
+    handle.pause().await;
+    actix_web::rt::time::sleep(DISPATCH_SETTLE).await;
     tracing::info!("closing the listener; draining the requests in flight");
     handle.stop(true).await;
 }
