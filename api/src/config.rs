@@ -8,6 +8,9 @@ use anyhow::{bail, Context};
 
 use crate::db::PoolSettings;
 
+/// Long enough for a load balancer polling readiness every few seconds to stop routing here.
+pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
 /// How the service is configured.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -22,6 +25,9 @@ pub struct Settings {
     pub pool: PoolSettings,
     /// `CTG_WORKERS`, default: one per core.
     pub workers: Option<usize>,
+    /// `CTG_SHUTDOWN_GRACE_MS`: on SIGTERM, how long readiness answers 503 while requests are
+    /// still served, before the listener closes and the requests in flight are drained.
+    pub shutdown_grace: Duration,
     /// `CTG_LOG_FORMAT`: `json` (default) or `text`.
     pub log_format: LogFormat,
     /// `CTG_JWT_SECRET`: the HMAC key of access tokens, at least 32 bytes. Required outside
@@ -83,6 +89,15 @@ impl Settings {
                 }
             }
         };
+        let shutdown_grace = match var("CTG_SHUTDOWN_GRACE_MS") {
+            None => DEFAULT_SHUTDOWN_GRACE,
+            Some(value) => value
+                .parse::<u64>()
+                .ok()
+                .filter(|ms| *ms <= 600_000)
+                .map(Duration::from_millis)
+                .context("CTG_SHUTDOWN_GRACE_MS must be a number of milliseconds (0 to 600000)")?,
+        };
         let bind = var("CTG_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
         let pool_size = match var("CTG_DB_POOL_SIZE") {
             None => defaults.max_size,
@@ -143,6 +158,7 @@ impl Settings {
                 )?,
             },
             workers,
+            shutdown_grace,
             log_format,
         })
     }
@@ -183,6 +199,20 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("CTG_DB_POOL_SIZE"), "{error}");
+        let error = settings(&[("CTG_SHUTDOWN_GRACE_MS", "soon")])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("CTG_SHUTDOWN_GRACE_MS"), "{error}");
+    }
+
+    #[test]
+    fn the_shutdown_grace_may_be_zero() {
+        assert_eq!(
+            settings(&[]).unwrap().shutdown_grace,
+            DEFAULT_SHUTDOWN_GRACE
+        );
+        let s = settings(&[("CTG_SHUTDOWN_GRACE_MS", "0")]).unwrap();
+        assert_eq!(s.shutdown_grace, Duration::ZERO);
     }
 
     #[test]

@@ -71,6 +71,9 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// Readiness while the process drains before stopping (SIGTERM).
+    #[error("shutting down")]
+    ShuttingDown,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -137,6 +140,7 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Unavailable(_) => "service_unavailable",
+            Self::ShuttingDown => "shutting_down",
             Self::Internal(_) => "internal_error",
         }
     }
@@ -182,6 +186,9 @@ impl ApiError {
             Self::Unavailable(_) => {
                 "The database is unavailable for the moment: retry after the delay given.".into()
             }
+            Self::ShuttingDown => {
+                "This instance is shutting down: send new requests elsewhere.".into()
+            }
             Self::Internal(_) => "An unexpected error occurred; it has been logged.".into(),
         }
     }
@@ -219,7 +226,7 @@ impl ResponseError for ApiError {
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -234,7 +241,7 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status_code());
         response.content_type("application/problem+json");
         match self {
-            Self::Unavailable(_) => {
+            Self::Unavailable(_) | Self::ShuttingDown => {
                 response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS.to_string()));
             }
             Self::Unauthorized(_) => {
@@ -295,6 +302,25 @@ const UNIQUE_CONSTRAINTS: &[(&str, &str, &str)] = &[
 
 impl From<DieselError> for ApiError {
     fn from(error: DieselError) -> Self {
+        if let DieselError::RollbackErrorOnCommit {
+            commit_error,
+            rollback_error,
+        } = error
+        {
+            // COMMIT failed and so did the ROLLBACK after it: the connection died during the
+            // commit (PostgreSQL stopped, a network cut), and whether the transaction committed
+            // is unknown, as after any outage mid-request. A 503 with Retry-After lets the
+            // client retry, which an Idempotency-Key makes safe; a 500 would say "bug".
+            let (commit, rollback) = (Self::from(*commit_error), Self::from(*rollback_error));
+            let cause = format!("commit failed ({commit}), then rollback failed ({rollback})");
+            return if matches!(commit, Self::Unavailable(_))
+                || matches!(rollback, Self::Unavailable(_))
+            {
+                Self::Unavailable(cause)
+            } else {
+                Self::Internal(cause)
+            };
+        }
         match &error {
             DieselError::NotFound => Self::not_found("resource"),
             DieselError::DatabaseError(kind, info) => {
@@ -373,5 +399,73 @@ impl<T> OrNotFound<T> for diesel::QueryResult<T> {
             DieselError::NotFound => ApiError::not_found(entity),
             other => other.into(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn database_error(kind: DatabaseErrorKind, message: &str) -> DieselError {
+        DieselError::DatabaseError(kind, Box::new(message.to_string()))
+    }
+
+    #[test]
+    fn losing_the_database_mid_request_is_a_503() {
+        for error in [
+            database_error(
+                DatabaseErrorKind::ClosedConnection,
+                "server closed the connection",
+            ),
+            database_error(
+                DatabaseErrorKind::Unknown,
+                "terminating connection due to administrator command",
+            ),
+            database_error(
+                DatabaseErrorKind::Unknown,
+                "the database system is shutting down",
+            ),
+        ] {
+            let api = ApiError::from(error);
+            assert_eq!(api.status_code(), StatusCode::SERVICE_UNAVAILABLE, "{api}");
+        }
+    }
+
+    #[test]
+    fn a_commit_cut_short_by_an_outage_is_a_503_not_a_500() {
+        let error = DieselError::RollbackErrorOnCommit {
+            commit_error: Box::new(database_error(
+                DatabaseErrorKind::ClosedConnection,
+                "server closed the connection unexpectedly",
+            )),
+            rollback_error: Box::new(database_error(
+                DatabaseErrorKind::ClosedConnection,
+                "no connection to the server",
+            )),
+        };
+        let api = ApiError::from(error);
+        assert_eq!(api.status_code(), StatusCode::SERVICE_UNAVAILABLE, "{api}");
+        let response = api.error_response();
+        assert!(response.headers().contains_key(header::RETRY_AFTER));
+    }
+
+    #[test]
+    fn a_commit_failing_for_another_reason_stays_a_500() {
+        let error = DieselError::RollbackErrorOnCommit {
+            commit_error: Box::new(database_error(DatabaseErrorKind::Unknown, "disk full")),
+            rollback_error: Box::new(database_error(DatabaseErrorKind::Unknown, "disk full")),
+        };
+        assert_eq!(
+            ApiError::from(error).status_code(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
+
+    #[test]
+    fn shutting_down_is_a_503_with_retry_after() {
+        let response = ApiError::ShuttingDown.error_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(response.headers().contains_key(header::RETRY_AFTER));
+        assert_eq!(ApiError::ShuttingDown.problem().code, "shutting_down");
     }
 }

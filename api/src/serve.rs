@@ -3,11 +3,15 @@
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
+use actix_web::dev::ServerHandle;
+use actix_web::rt::signal::unix::{signal, Signal, SignalKind};
 use anyhow::Context;
 use diesel::{Connection, PgConnection};
+use futures_util::future::{self, Either};
 
 use crate::config::Settings;
 use crate::db::embedded::EmbeddedPostgres;
+use crate::health::Draining;
 use crate::startup::{self, AppState};
 
 /// How long `serve` and `migrate` wait for a database that is still starting.
@@ -71,7 +75,7 @@ fn jwt_secret(settings: &Settings, demo: bool) -> anyhow::Result<Vec<u8>> {
     }
 }
 
-/// Serves the API until SIGTERM (drains in-flight requests) or SIGINT.
+/// Serves the API until SIGTERM or SIGINT (see `stop_on_signal`); exits 0 once drained.
 pub fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let secret = jwt_secret(&settings, demo)?;
     let (database_url, embedded) = match &settings.database_url {
@@ -109,15 +113,65 @@ pub fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     println!("ctg serving on http://{address} (API reference: http://{address}/docs/)");
 
+    let grace = settings.shutdown_grace;
     let result = actix_web::rt::System::new().block_on(async move {
+        // Registered before serving, so that no signal finds the default action (death).
+        let signals = (
+            signal(SignalKind::terminate())?,
+            signal(SignalKind::interrupt())?,
+        );
         let state = AppState::new(pool, &secret).with_http_settings(
             settings.cors_origins.clone(),
             settings.metrics_token.as_ref(),
         );
-        startup::run(listener, state, settings.workers)?.await
+        let draining = state.draining.clone();
+        let server = startup::run(listener, state, settings.workers)?;
+        actix_web::rt::spawn(stop_on_signal(signals, server.handle(), draining, grace));
+        server.await
     });
     if embedded.is_some() {
         EmbeddedPostgres::stop(&settings.data_dir)?;
     }
     Ok(result?)
+}
+
+/// Between no longer accepting connections and stopping: time for the workers to take up the
+/// connections already accepted (see `stop_on_signal`).
+const DISPATCH_SETTLE: Duration = Duration::from_millis(500);
+
+/// Stops the server gracefully on a signal.
+///
+/// SIGTERM is how orchestrators (Kubernetes, systemd, `docker stop`) retire an instance, while
+/// their load balancer may still route requests to it for a few seconds. So readiness turns 503
+/// first (`Draining`) and the instance goes on serving for `grace`; only then does it stop
+/// accepting connections and wait for the requests in flight (`DISPATCH_SETTLE`, then
+/// `startup::DRAIN_TIMEOUT_SECS` at most). SIGINT (Ctrl-C) has nobody to warn and skips the grace period, as does a second
+/// signal during it.
+async fn stop_on_signal(
+    (mut term, mut int): (Signal, Signal),
+    handle: ServerHandle,
+    draining: Draining,
+    grace: Duration,
+) {
+    let grace = match future::select(Box::pin(term.recv()), Box::pin(int.recv())).await {
+        Either::Left(_) => grace,
+        Either::Right(_) => Duration::ZERO,
+    };
+    draining.start();
+    tracing::info!(
+        grace_ms = grace.as_millis() as u64,
+        "stop requested: readiness answers 503; the listener closes after the grace period"
+    );
+    if !grace.is_zero() {
+        let again = future::select(Box::pin(term.recv()), Box::pin(int.recv()));
+        future::select(Box::pin(actix_web::rt::time::sleep(grace)), again).await;
+    }
+    // actix drops the connections it has accepted but not yet handed to a worker when a graceful
+    // stop begins ("queued connections are dropped", actix-server's worker), and a busy worker
+    // can leave one queued for a while: its client gets no answer. So stop accepting first and
+    // give the workers a moment to take up what is queued; only then stop and drain.
+    handle.pause().await;
+    actix_web::rt::time::sleep(DISPATCH_SETTLE).await;
+    tracing::info!("closing the listener; draining the requests in flight");
+    handle.stop(true).await;
 }

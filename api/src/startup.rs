@@ -14,6 +14,7 @@ use crate::auth::{PasswordHasher, TokenKeys};
 use crate::config::Secret;
 use crate::db::DbPool;
 use crate::error::ApiError;
+use crate::health::Draining;
 use crate::http::{cors, security_headers};
 use crate::metrics::{self, Metrics};
 use crate::{
@@ -30,6 +31,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// The origins allowed to call the API from a browser (`CTG_CORS_ORIGINS`).
     pub cors_origins: Vec<String>,
+    /// Set when the process is asked to stop: readiness then answers 503.
+    pub draining: Draining,
 }
 
 impl AppState {
@@ -43,6 +46,7 @@ impl AppState {
             password_hasher: PasswordHasher::new(
                 2 * std::thread::available_parallelism().map_or(1, usize::from),
             ),
+            draining: Draining::default(),
         }
     }
 
@@ -83,7 +87,17 @@ pub fn routes(cfg: &mut ServiceConfig) {
     health::routes(cfg);
 }
 
-/// Starts serving on `listener`; the returned server runs until stopped (SIGTERM drains).
+/// How long a graceful stop waits for the requests in flight once the listener is closed: more
+/// than a request can take at worst with the default timeouts (2 s for a connection, 10 s per
+/// statement). Connections still open after it are dropped.
+pub const DRAIN_TIMEOUT_SECS: u64 = 30;
+
+/// Starts serving on `listener`; the returned server runs until stopped through its handle.
+///
+/// actix's own signal handling is off: it closes the listener on the first SIGTERM, before a
+/// load balancer could notice that the instance is going. `ctg serve` handles the signals itself
+/// (`serve::stop_on_signal`); a stop through the handle drains the requests in flight for up to
+/// `DRAIN_TIMEOUT_SECS`.
 pub fn run(
     listener: TcpListener,
     state: AppState,
@@ -122,6 +136,7 @@ pub fn run(
                     .app_data(web::Data::new(state.token_keys.clone()))
                     .app_data(web::Data::new(state.password_hasher.clone()))
                     .app_data(web::Data::new(state.metrics.clone()))
+                    .app_data(web::Data::new(state.draining.clone()))
                     .app_data(web::QueryConfig::default().error_handler(|error, _| {
                         ApiError::bad_request("invalid_query", error.to_string()).into()
                     }))
@@ -138,6 +153,8 @@ pub fn run(
                 HttpResponse::from_error(ApiError::NoRoute)
             }))
     })
+    .disable_signals()
+    .shutdown_timeout(DRAIN_TIMEOUT_SECS)
     .listen(listener)?;
     if let Some(workers) = workers {
         server = server.workers(workers);
