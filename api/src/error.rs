@@ -57,6 +57,9 @@ pub enum ApiError {
     NotFound { entity: &'static str },
     #[error("no such route")]
     NoRoute,
+    /// A documented path asked with a method it does not answer; holds the `Allow` value.
+    #[error("method not allowed")]
+    MethodNotAllowed(String),
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
     #[error("validation failed")]
@@ -133,6 +136,7 @@ impl ApiError {
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::NotFound { .. } => "not_found",
             Self::NoRoute => "no_such_route",
+            Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::Conflict { code, .. } => code,
             Self::Validation(_) => "validation_failed",
             Self::PreconditionRequired => "if_match_required",
@@ -158,6 +162,9 @@ impl ApiError {
             ),
             Self::NotFound { entity } => format!("No {entity} with this id is visible to you."),
             Self::NoRoute => "No route matches this method and path: see /openapi.json.".into(),
+            Self::MethodNotAllowed(allow) => {
+                format!("This path does not answer this method; it answers {allow}.")
+            }
             Self::Conflict { detail, .. } => detail.clone(),
             Self::Validation(errors) => format!(
                 "{} field(s) failed validation: {}.",
@@ -220,6 +227,7 @@ impl ResponseError for ApiError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound { .. } | Self::NoRoute => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
@@ -254,6 +262,9 @@ impl ResponseError for ApiError {
             }
             Self::PreconditionFailed { current_version } => {
                 response.insert_header((header::ETAG, crate::http::etag::etag(*current_version)));
+            }
+            Self::MethodNotAllowed(allow) => {
+                response.insert_header((header::ALLOW, allow.as_str()));
             }
             _ => {}
         }

@@ -5,7 +5,7 @@ use std::net::TcpListener;
 use actix_web::dev::Server;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::from_fn;
-use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
+use actix_web::{web, App, HttpMessage, HttpRequest, HttpResponse, HttpServer};
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_actix_web::{scope, service_config::ServiceConfig, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
@@ -103,8 +103,10 @@ pub fn run(
     state: AppState,
     workers: Option<usize>,
 ) -> std::io::Result<Server> {
+    let document = crate::openapi::document();
+    let documented = std::sync::Arc::new(DocumentedPaths::new(&document));
     let spec: utoipa::openapi::OpenApi =
-        serde_json::from_value(crate::openapi::document()).expect("the document round-trips");
+        serde_json::from_value(document).expect("the document round-trips");
     let mut server = HttpServer::new(move || {
         App::new()
             .into_utoipa_app()
@@ -140,17 +142,30 @@ pub fn run(
                     .app_data(web::QueryConfig::default().error_handler(|error, _| {
                         ApiError::bad_request("invalid_query", error.to_string()).into()
                     }))
-                    .app_data(
-                        web::PathConfig::default()
-                            .error_handler(|_, _| ApiError::not_found("resource").into()),
-                    )
+                    .app_data({
+                        // `/conventions/import` also matches `/conventions/{id}`: a method that
+                        // only the latter answers is still one the path does not allow.
+                        let documented = documented.clone();
+                        web::PathConfig::default().error_handler(move |_, req| {
+                            documented
+                                .method_not_allowed(req)
+                                .unwrap_or(ApiError::not_found("resource"))
+                                .into()
+                        })
+                    })
             })
             .configure(routes)
             .into_app()
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
             .service(web::redirect("/docs", "/docs/"))
-            .default_service(web::to(|| async {
-                HttpResponse::from_error(ApiError::NoRoute)
+            .default_service(web::to({
+                let documented = documented.clone();
+                move |req: HttpRequest| {
+                    let error = documented
+                        .method_not_allowed(&req)
+                        .unwrap_or(ApiError::NoRoute);
+                    async move { HttpResponse::from_error(error) }
+                }
             }))
     })
     .disable_signals()
@@ -160,4 +175,103 @@ pub fn run(
         server = server.workers(workers);
     }
     Ok(server.run())
+}
+
+/// The documented paths with the methods each answers, so that a request no route takes is told
+/// apart: a documented path asked with another method is 405 with `Allow`, anything else 404.
+struct DocumentedPaths(Vec<(Vec<Segment>, Vec<String>)>);
+
+/// The methods a path item may hold, in the order `Allow` lists them.
+const METHODS: &[&str] = &[
+    "get", "head", "post", "put", "patch", "delete", "options", "trace",
+];
+
+enum Segment {
+    Literal(String),
+    /// A `{parameter}`: any one non-empty segment.
+    Parameter,
+}
+
+impl DocumentedPaths {
+    fn new(document: &serde_json::Value) -> Self {
+        let paths = document["paths"].as_object().into_iter().flatten();
+        let mut documented: Vec<(Vec<Segment>, Vec<String>)> = paths
+            .map(|(path, item)| {
+                let segments = path
+                    .split('/')
+                    .map(|s| match s.starts_with('{') && s.ends_with('}') {
+                        true => Segment::Parameter,
+                        false => Segment::Literal(s.to_string()),
+                    })
+                    .collect();
+                let methods = METHODS
+                    .iter()
+                    .filter(|method| item.get(**method).is_some())
+                    .map(|method| method.to_uppercase())
+                    .collect();
+                (segments, methods)
+            })
+            .collect();
+        // The most literal template first: `/conventions/import` before `/conventions/{id}`.
+        documented.sort_by_key(|(segments, _)| {
+            segments
+                .iter()
+                .filter(|s| matches!(s, Segment::Parameter))
+                .count()
+        });
+        Self(documented)
+    }
+
+    /// The methods of the most literal documented path that `path` matches, if any.
+    fn allowed(&self, path: &str) -> Option<&[String]> {
+        let parts: Vec<&str> = path.split('/').collect();
+        self.0.iter().find_map(|(segments, methods)| {
+            let matches = segments.len() == parts.len()
+                && segments
+                    .iter()
+                    .zip(&parts)
+                    .all(|(segment, part)| match segment {
+                        Segment::Literal(literal) => literal == part,
+                        Segment::Parameter => !part.is_empty(),
+                    });
+            matches.then_some(methods.as_slice())
+        })
+    }
+
+    /// 405 with `Allow` when `req`'s path is documented but not with its method.
+    fn method_not_allowed(&self, req: &HttpRequest) -> Option<ApiError> {
+        let methods = self.allowed(req.path())?;
+        let method = req.method().as_str();
+        (!methods.iter().any(|m| m == method))
+            .then(|| ApiError::MethodNotAllowed(methods.join(", ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DocumentedPaths;
+
+    #[test]
+    fn tells_a_wrong_method_from_a_wrong_path() {
+        let documented = DocumentedPaths::new(&serde_json::json!({"paths": {
+            "/api/v1/axes/{id}": {"get": {}, "patch": {}, "delete": {}, "parameters": []},
+            "/api/v1/conventions": {"get": {}, "post": {}},
+            "/api/v1/conventions/{id}": {"get": {}},
+            "/api/v1/conventions/import": {"post": {}},
+        }}));
+        let allowed = |path| documented.allowed(path).map(|methods| methods.join(", "));
+        assert_eq!(
+            allowed("/api/v1/axes/42").as_deref(),
+            Some("GET, PATCH, DELETE")
+        );
+        assert_eq!(allowed("/api/v1/conventions").as_deref(), Some("GET, POST"));
+        assert_eq!(
+            allowed("/api/v1/conventions/import").as_deref(),
+            Some("POST")
+        );
+        assert_eq!(allowed("/api/v1/conventions/42").as_deref(), Some("GET"));
+        assert_eq!(allowed("/api/v1/axes/"), None);
+        assert_eq!(allowed("/api/v1/axes/42/more"), None);
+        assert_eq!(allowed("/api/v1/nowhere"), None);
+    }
 }

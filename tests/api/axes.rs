@@ -87,6 +87,19 @@ async fn axes_of_a_missing_convention_are_not_found() {
     assert_eq!(app.db.count("SELECT count(*) AS n FROM axes"), 0);
 }
 
+/// The document says `integer`, and JSON Schema counts `2.0` as one.
+#[actix_web::test]
+async fn takes_an_integral_number_written_with_a_fraction() {
+    let app = TestApp::spawn().await;
+    let convention = id_of(&fixtures::convention(&app).await);
+    let axes = format!("/api/v1/conventions/{convention}/axes");
+    let created = app
+        .post(&axes, &json!({"number": 2.0, "title": "Axe deux"}))
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(created.body["number"], 2);
+}
+
 #[actix_web::test]
 async fn refuses_bad_input_naming_the_field() {
     let app = TestApp::spawn().await;

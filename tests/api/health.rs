@@ -67,3 +67,35 @@ async fn every_response_carries_the_security_headers_and_a_request_id() {
     assert_eq!(unknown.status, 404);
     assert_eq!(unknown.problem_code(), "no_such_route");
 }
+
+#[actix_web::test]
+async fn a_documented_path_asked_with_another_method_is_405_with_allow() {
+    let app = TestApp::spawn().await;
+    for (method, path, allow) in [
+        ("TRACE", "/api/v1/conventions", "GET, POST"),
+        ("PUT", "/api/v1/conventions", "GET, POST"),
+        ("DELETE", "/health/live", "GET"),
+        ("POST", "/api/v1/me", "GET"),
+        (
+            "PUT",
+            "/api/v1/axes/0190f1c2-0000-7000-8000-000000000000",
+            "GET, PATCH, DELETE",
+        ),
+        // Also matched by `/conventions/{id}`, whose id it is not.
+        ("PATCH", "/api/v1/conventions/import", "POST"),
+        ("GET", "/api/v1/conventions/import", "POST"),
+    ] {
+        let response = app.raw(method, path, &[], b"").await;
+        assert_eq!(response.status, 405, "{method} {path}: {}", response.text);
+        assert_eq!(response.header("allow"), Some(allow), "{method} {path}");
+        assert_eq!(response.problem_code(), "method_not_allowed");
+    }
+    // A path that is not documented, or an id that is not one, is still 404.
+    assert_eq!(
+        app.raw("TRACE", "/api/v1/nowhere", &[], b"").await.status,
+        404
+    );
+    let not_an_id = app.get("/api/v1/axes/not-an-id").await;
+    assert_eq!(not_an_id.status, 404);
+    assert_eq!(not_an_id.problem_code(), "not_found");
+}

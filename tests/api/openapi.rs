@@ -103,3 +103,17 @@ fn enums_are_documented_with_their_wire_words() {
     let kinds = &doc["components"]["schemas"]["PartnerKind"]["enum"];
     assert_eq!(kinds[0], "caf");
 }
+
+/// A failed sign-in and a dead refresh token answer 401 (the contract), so the document says so
+/// although these operations need no token.
+#[test]
+fn sign_in_and_refresh_declare_their_401() {
+    let doc = ctg::openapi::document();
+    for path in ["/api/v1/auth/login", "/api/v1/auth/refresh"] {
+        let unauthorized = &doc["paths"][path]["post"]["responses"]["401"];
+        assert!(
+            unauthorized["content"]["application/problem+json"].is_object(),
+            "{path} does not declare its 401"
+        );
+    }
+}

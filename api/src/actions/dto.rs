@@ -86,8 +86,10 @@ pub struct PartnerRoleOut {
 #[serde(deny_unknown_fields)]
 pub struct Resources {
     #[serde(default)]
+    #[schema(value_type = Vec<LongText>)]
     pub financial: Vec<String>,
     #[serde(default)]
+    #[schema(value_type = Vec<LongText>)]
     pub human: Vec<String>,
 }
 
@@ -95,6 +97,7 @@ pub struct Resources {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepIn {
+    #[schema(value_type = LongText)]
     pub text: String,
     #[serde(default)]
     pub pilot_partner_id: Option<Uuid>,
@@ -109,6 +112,7 @@ pub struct StepIn {
 pub struct PartnerRoleIn {
     pub partner_id: Uuid,
     #[serde(default)]
+    #[schema(value_type = Option<Title>)]
     pub note: Option<String>,
 }
 
@@ -116,7 +120,9 @@ pub struct PartnerRoleIn {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionCreate {
+    #[schema(value_type = Number)]
     pub number: i32,
+    #[schema(value_type = Title)]
     pub title: String,
     #[serde(default)]
     pub priority: bool,
@@ -124,12 +130,16 @@ pub struct ActionCreate {
     #[serde(default)]
     pub status: Option<ActionStatus>,
     #[serde(default)]
+    #[schema(value_type = Option<Percent>)]
     pub progress: Option<i32>,
     #[serde(default)]
+    #[schema(value_type = Option<LongText>)]
     pub context: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Vec<LongText>)]
     pub shared_findings: Vec<String>,
     #[serde(default)]
+    #[schema(value_type = Vec<LongText>)]
     pub expected_results: Vec<String>,
     #[serde(default)]
     pub steps: Vec<StepIn>,
@@ -138,18 +148,23 @@ pub struct ActionCreate {
     #[serde(default)]
     pub partners: Vec<PartnerRoleIn>,
     #[serde(default)]
+    #[schema(value_type = Option<LongText>)]
     pub inhabitants_role: Option<String>,
     #[serde(default)]
     pub resources: Resources,
     #[serde(default)]
     pub linked_action_ids: Vec<Uuid>,
     #[serde(default)]
+    #[schema(value_type = Vec<Title>)]
     pub linked_plans: Vec<String>,
     #[serde(default)]
+    #[schema(value_type = Option<Year>)]
     pub start_year: Option<i32>,
     #[serde(default)]
+    #[schema(value_type = Option<Year>)]
     pub end_year: Option<i32>,
     #[serde(default)]
+    #[schema(value_type = Option<Title>)]
     pub schedule_note: Option<String>,
 }
 
@@ -160,61 +175,61 @@ pub struct ActionCreate {
 pub struct ActionUpdate {
     /// Moves the action under another objective of the same convention.
     #[serde(default)]
-    #[schema(value_type = Option<Uuid>)]
+    #[schema(value_type = Uuid)]
     pub objective_id: Patch<Uuid>,
     #[serde(default)]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Number)]
     pub number: Patch<i32>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Title)]
     pub title: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<bool>)]
+    #[schema(value_type = bool)]
     pub priority: Patch<bool>,
     #[serde(default)]
-    #[schema(value_type = Option<ActionStatus>)]
+    #[schema(value_type = ActionStatus)]
     pub status: Patch<ActionStatus>,
     #[serde(default)]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Option<Percent>)]
     pub progress: Patch<i32>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<LongText>)]
     pub context: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Vec<LongText>)]
     pub shared_findings: Patch<Vec<String>>,
     #[serde(default)]
-    #[schema(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Vec<LongText>)]
     pub expected_results: Patch<Vec<String>>,
     #[serde(default)]
-    #[schema(value_type = Option<Vec<StepIn>>)]
+    #[schema(value_type = Vec<StepIn>)]
     pub steps: Patch<Vec<StepIn>>,
     #[serde(default)]
-    #[schema(value_type = Option<Vec<PartnerRoleIn>>)]
+    #[schema(value_type = Vec<PartnerRoleIn>)]
     pub pilots: Patch<Vec<PartnerRoleIn>>,
     #[serde(default)]
-    #[schema(value_type = Option<Vec<PartnerRoleIn>>)]
+    #[schema(value_type = Vec<PartnerRoleIn>)]
     pub partners: Patch<Vec<PartnerRoleIn>>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<LongText>)]
     pub inhabitants_role: Patch<String>,
     #[serde(default)]
     #[schema(value_type = Option<ResourcesUpdate>)]
     pub resources: Patch<ResourcesUpdate>,
     #[serde(default)]
-    #[schema(value_type = Option<Vec<Uuid>>)]
+    #[schema(value_type = Vec<Uuid>)]
     pub linked_action_ids: Patch<Vec<Uuid>>,
     #[serde(default)]
-    #[schema(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Vec<Title>)]
     pub linked_plans: Patch<Vec<String>>,
     #[serde(default)]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Option<Year>)]
     pub start_year: Patch<i32>,
     #[serde(default)]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Option<Year>)]
     pub end_year: Patch<i32>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Title>)]
     pub schedule_note: Patch<String>,
 }
 
@@ -223,10 +238,10 @@ pub struct ActionUpdate {
 #[serde(deny_unknown_fields)]
 pub struct ResourcesUpdate {
     #[serde(default)]
-    #[schema(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Vec<LongText>)]
     pub financial: Patch<Vec<String>>,
     #[serde(default)]
-    #[schema(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Vec<LongText>)]
     pub human: Patch<Vec<String>>,
 }
 

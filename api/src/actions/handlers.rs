@@ -92,7 +92,7 @@ pub async fn list_objective_actions(
     tag = "actions",
     params(
         ("id" = Uuid, Path, description = "The objective's id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "A key unique to this creation (1-255 visible ASCII characters): a retry with the same key and body replays the first response; another body is 422; while the first is running, 409."),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "A key unique to this creation (1-255 visible ASCII characters): a retry with the same key and body replays the first response; another body is 422; while the first is running, 409."),
     ),
     request_body = ActionCreate,
     responses((status = 201, body = ActionOut))

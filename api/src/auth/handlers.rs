@@ -12,7 +12,7 @@ use super::{AuthUser, PasswordHasher, TokenKeys};
 use crate::audit::Audit;
 use crate::db::{self, DbPool};
 use crate::domain::Role;
-use crate::error::ApiError;
+use crate::error::{ApiError, Problem};
 use crate::http::json::JsonBody;
 use crate::metrics::{LoginFailure, Metrics};
 use crate::users::model::User;
@@ -84,7 +84,10 @@ fn invalid_credentials() -> ApiError {
 ///
 /// Unknown e-mail and wrong password answer alike (401). Repeated failures for one account or
 /// one address answer 429 with `Retry-After` until a temporary lock ends.
-#[utoipa::path(tag = "auth", request_body = LoginRequest, responses((status = 200, body = TokenPair)), security(()))]
+#[utoipa::path(tag = "auth", request_body = LoginRequest, responses(
+    (status = 200, body = TokenPair),
+    (status = 401, body = Problem, content_type = "application/problem+json", description = "Unknown e-mail, wrong password or disabled user (one answer for all three)"),
+), security(()))]
 #[post("/auth/login")]
 pub async fn login(
     req: HttpRequest,
@@ -151,7 +154,10 @@ pub async fn login(
 /// Exchange a refresh token for a new pair (rotation).
 ///
 /// The token given is dead afterwards; presenting a dead one again revokes its whole session.
-#[utoipa::path(tag = "auth", request_body = RefreshRequest, responses((status = 200, body = TokenPair)), security(()))]
+#[utoipa::path(tag = "auth", request_body = RefreshRequest, responses(
+    (status = 200, body = TokenPair),
+    (status = 401, body = Problem, content_type = "application/problem+json", description = "The refresh token is unknown, already used, expired or revoked, or its user is disabled: sign in again"),
+), security(()))]
 #[post("/auth/refresh")]
 pub async fn refresh(
     pool: web::Data<DbPool>,

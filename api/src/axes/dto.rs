@@ -31,8 +31,11 @@ pub struct AxisOut {
 #[serde(deny_unknown_fields)]
 pub struct AxisCreate {
     /// 1 to 999, not yet used in the convention.
+    #[schema(value_type = Number)]
     pub number: i32,
+    #[schema(value_type = Title)]
     pub title: String,
+    #[schema(value_type = Option<LongText>)]
     pub description: Option<String>,
 }
 
@@ -41,14 +44,14 @@ pub struct AxisCreate {
 #[serde(deny_unknown_fields)]
 pub struct AxisUpdate {
     #[serde(default)]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Number)]
     pub number: Patch<i32>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Title)]
     pub title: Patch<String>,
     /// `null` clears it.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<LongText>)]
     pub description: Patch<String>,
 }
 

@@ -36,6 +36,7 @@ pub struct CommitteeOut {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommitteeCreate {
+    #[schema(value_type = Title)]
     pub name: String,
     pub kind: CommitteeKind,
     /// Thematic committees only: axes of the same convention, each at most once.
@@ -52,18 +53,18 @@ pub struct CommitteeCreate {
 #[serde(deny_unknown_fields)]
 pub struct CommitteeUpdate {
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Title)]
     pub name: Patch<String>,
     /// Becoming a COPIL requires that it covers no axes (send `"axis_ids": []` with it) and
     /// that no member holds a `committee` role on it.
     #[serde(default)]
-    #[schema(value_type = Option<CommitteeKind>)]
+    #[schema(value_type = CommitteeKind)]
     pub kind: Patch<CommitteeKind>,
     #[serde(default)]
-    #[schema(value_type = Option<Vec<Uuid>>)]
+    #[schema(value_type = Vec<Uuid>)]
     pub axis_ids: Patch<Vec<Uuid>>,
     #[serde(default)]
-    #[schema(value_type = Option<Vec<Uuid>>)]
+    #[schema(value_type = Vec<Uuid>)]
     pub member_partner_ids: Patch<Vec<Uuid>>,
 }
 

@@ -39,11 +39,15 @@ pub struct ConventionOut {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConventionCreate {
+    #[schema(value_type = Title)]
     pub name: String,
+    #[schema(value_type = Title)]
     pub territory: String,
     /// 2000 to 2100.
+    #[schema(value_type = Year)]
     pub start_year: i32,
     /// 2000 to 2100, not before `start_year`.
+    #[schema(value_type = Year)]
     pub end_year: i32,
     /// `draft` when absent (`null` is refused, as for the lists).
     #[serde(default)]
@@ -62,25 +66,25 @@ pub struct ConventionCreate {
 #[serde(deny_unknown_fields)]
 pub struct ConventionUpdate {
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Title)]
     pub name: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Title)]
     pub territory: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Year)]
     pub start_year: Patch<i32>,
     #[serde(default)]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Year)]
     pub end_year: Patch<i32>,
     #[serde(default)]
-    #[schema(value_type = Option<ConventionStatus>)]
+    #[schema(value_type = ConventionStatus)]
     pub status: Patch<ConventionStatus>,
     #[serde(default)]
-    #[schema(value_type = Option<Vec<Uuid>>)]
+    #[schema(value_type = Vec<Uuid>)]
     pub signatory_ids: Patch<Vec<Uuid>>,
     #[serde(default)]
-    #[schema(value_type = Option<Vec<Uuid>>)]
+    #[schema(value_type = Vec<Uuid>)]
     pub associated_partner_ids: Patch<Vec<Uuid>>,
 }
 

@@ -1,5 +1,10 @@
 //! Numbers with the plan's rules.
 
+use std::borrow::Cow;
+
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
+use utoipa::openapi::RefOr;
+
 /// A position within its parent (axis 1, objective 2, action 1 → "1.2.1"): 1 to 999.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Number(i32);
@@ -53,6 +58,48 @@ impl Percent {
         self.0
     }
 }
+
+fn integer_schema(minimum: i32, maximum: i32, description: &str) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+        .minimum(Some(minimum))
+        .maximum(Some(maximum))
+        .description(Some(description))
+        .into()
+}
+
+impl utoipa::PartialSchema for Number {
+    fn schema() -> RefOr<Schema> {
+        integer_schema(
+            1,
+            999,
+            "A position within its parent, 1 to 999: a part of codes (\"1.2.1\").",
+        )
+    }
+}
+
+impl utoipa::ToSchema for Number {
+    fn name() -> Cow<'static, str> {
+        "PlanNumber".into()
+    }
+}
+
+impl utoipa::PartialSchema for Year {
+    fn schema() -> RefOr<Schema> {
+        integer_schema(2000, 2100, "A calendar year, 2000 to 2100.")
+    }
+}
+
+impl utoipa::ToSchema for Year {}
+
+impl utoipa::PartialSchema for Percent {
+    fn schema() -> RefOr<Schema> {
+        integer_schema(0, 100, "A percentage, 0 to 100.")
+    }
+}
+
+impl utoipa::ToSchema for Percent {}
 
 /// Checks that a span of years is in order, naming `end_field` when it is not.
 pub fn ordered(start: Option<Year>, end: Option<Year>) -> Result<(), String> {

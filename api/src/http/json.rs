@@ -107,12 +107,57 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         return Err(malformed(&error));
     }
     let deserializer = &mut serde_json::Deserializer::from_slice(body);
-    let parsed = serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        classify(&path, &inner)
-    })?;
-    Ok(parsed)
+    match serde_path_to_error::deserialize(deserializer) {
+        Ok(parsed) => Ok(parsed),
+        Err(error) => {
+            let path = error.path().to_string();
+            let inner = error.into_inner();
+            if inner
+                .to_string()
+                .starts_with("invalid type: floating point")
+            {
+                if let Some(rewritten) = integral_numbers_as_integers(body) {
+                    return parse(&rewritten);
+                }
+            }
+            Err(classify(&path, &inner))
+        }
+    }
+}
+
+/// JSON Schema (and so the OpenAPI document) counts `3.0` as an integer, while serde refuses it
+/// for an integer field: `body` again with every integral number written as an integer, or
+/// `None` when it has none (then the fraction was the fault).
+fn integral_numbers_as_integers(body: &[u8]) -> Option<Vec<u8>> {
+    fn rewrite(value: &mut serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::Number(number) => match number.as_f64() {
+                // Within ±2^53 an f64 holds integers exactly.
+                Some(f)
+                    if number.is_f64()
+                        && f.fract() == 0.0
+                        && f.abs() <= 9_007_199_254_740_992.0 =>
+                {
+                    *value = serde_json::Value::from(f as i64);
+                    true
+                }
+                _ => false,
+            },
+            serde_json::Value::Array(items) => {
+                items.iter_mut().fold(false, |any, v| rewrite(v) | any)
+            }
+            serde_json::Value::Object(fields) => {
+                fields.values_mut().fold(false, |any, v| rewrite(v) | any)
+            }
+            _ => false,
+        }
+    }
+    let mut value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    if rewrite(&mut value) {
+        serde_json::to_vec(&value).ok()
+    } else {
+        None
+    }
 }
 
 fn malformed(error: &serde_json::Error) -> ApiError {
@@ -194,6 +239,26 @@ mod tests {
         title: String,
         #[serde(default)]
         steps: Vec<Step>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Numbered {
+        number: i32,
+        share: Option<f64>,
+        years: Vec<i32>,
+    }
+
+    #[test]
+    fn integral_numbers_with_a_fraction_are_integers() {
+        let parsed: Numbered =
+            parse(br#"{"number": 104.0, "share": 2.0, "years": [2024, 2.025e3]}"#).unwrap();
+        assert_eq!(
+            (parsed.number, parsed.share, parsed.years),
+            (104, Some(2.0), vec![2024, 2025])
+        );
+        let refused = parse::<Numbered>(br#"{"number": 104.5, "share": 1.0, "years": []}"#);
+        assert_eq!(field_of(refused.unwrap_err()), (422, "number".to_string()));
     }
 
     fn field_of(error: ApiError) -> (u16, String) {

@@ -100,9 +100,11 @@ pub struct IndicatorFollowUpOut {
 pub struct IndicatorCreate {
     #[serde(rename = "type")]
     pub indicator_type: IndicatorType,
+    #[schema(value_type = Title)]
     pub label: String,
     pub kind: IndicatorKind,
     #[serde(default)]
+    #[schema(value_type = Option<Title>)]
     pub unit: Option<String>,
     /// Numeric kinds only; follows the kind's rule for values (within the scale for a level).
     #[serde(default)]
@@ -125,6 +127,7 @@ pub struct IndicatorCreate {
     #[serde(default)]
     pub frequency: Option<Frequency>,
     #[serde(default)]
+    #[schema(value_type = Option<Title>)]
     pub source: Option<String>,
     /// Required for a `level`, refused otherwise.
     #[serde(default)]
@@ -141,16 +144,16 @@ pub struct IndicatorCreate {
 #[serde(deny_unknown_fields)]
 pub struct IndicatorUpdate {
     #[serde(default, rename = "type")]
-    #[schema(value_type = Option<IndicatorType>)]
+    #[schema(value_type = IndicatorType)]
     pub indicator_type: Patch<IndicatorType>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Title)]
     pub label: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<IndicatorKind>)]
+    #[schema(value_type = IndicatorKind)]
     pub kind: Patch<IndicatorKind>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Title>)]
     pub unit: Patch<String>,
     #[serde(default)]
     #[schema(value_type = Option<f64>)]
@@ -165,13 +168,13 @@ pub struct IndicatorUpdate {
     #[schema(value_type = Option<Period>)]
     pub target_period: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<Direction>)]
+    #[schema(value_type = Direction)]
     pub direction: Patch<Direction>,
     #[serde(default)]
-    #[schema(value_type = Option<Frequency>)]
+    #[schema(value_type = Frequency)]
     pub frequency: Patch<Frequency>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Title>)]
     pub source: Patch<String>,
     #[serde(default)]
     #[schema(value_type = Option<f64>)]

@@ -44,6 +44,7 @@ pub struct BatchCreate {
     #[serde(default)]
     pub dry_run: bool,
     /// 1 to 1000 rows (the body is limited to 64 KiB: about 700 short rows).
+    #[schema(min_items = 1, max_items = 1000)]
     pub measurements: Vec<BatchRow>,
 }
 
@@ -117,7 +118,7 @@ pub enum RowStatus {
     tag = "measurements",
     params(
         ("id" = Uuid, Path, description = "The convention's id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "A key unique to this batch (1-255 visible ASCII characters): a retry of a written batch with the same key and body replays the first response; another body is 422; while the first is running, 409. Not used by dry runs."),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "A key unique to this batch (1-255 visible ASCII characters): a retry of a written batch with the same key and body replays the first response; another body is 422; while the first is running, 409. Not used by dry runs."),
     ),
     request_body = BatchCreate,
     responses(

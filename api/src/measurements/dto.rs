@@ -86,8 +86,10 @@ pub struct MeasurementCreate {
     #[schema(value_type = MeasuredValue)]
     pub value: Value,
     /// At most 20,000 characters; not blank when given.
+    #[schema(value_type = Option<LongText>)]
     pub comment: Option<String>,
     /// At most 500 characters; not blank when given.
+    #[schema(value_type = Option<Title>)]
     pub source: Option<String>,
 }
 
@@ -98,16 +100,16 @@ pub struct MeasurementCreate {
 pub struct MeasurementUpdate {
     /// Accepted only when equal to the current period.
     #[serde(default)]
-    #[schema(value_type = Option<Period>)]
+    #[schema(value_type = Period)]
     pub period: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<MeasuredValue>)]
+    #[schema(value_type = MeasuredValue)]
     pub value: Patch<Value>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<LongText>)]
     pub comment: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Title>)]
     pub source: Patch<String>,
 }
 

@@ -64,7 +64,7 @@ pub async fn list_measurements(
     tag = "measurements",
     params(
         ("id" = Uuid, Path, description = "The indicator's id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "A key unique to this creation (1-255 visible ASCII characters): a retry with the same key and body replays the first response; another body is 422; while the first is running, 409."),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "A key unique to this creation (1-255 visible ASCII characters): a retry with the same key and body replays the first response; another body is 422; while the first is running, 409."),
     ),
     request_body = MeasurementCreate,
     responses((status = 201, body = MeasurementOut))

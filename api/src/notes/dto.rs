@@ -37,6 +37,7 @@ pub struct NoteCreate {
     #[schema(value_type = NaiveDate)]
     pub date: String,
     /// Not blank, at most 20,000 characters.
+    #[schema(value_type = LongText)]
     pub text: String,
 }
 
@@ -45,10 +46,10 @@ pub struct NoteCreate {
 #[serde(deny_unknown_fields)]
 pub struct NoteUpdate {
     #[serde(default)]
-    #[schema(value_type = Option<NaiveDate>)]
+    #[schema(value_type = NaiveDate)]
     pub date: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = LongText)]
     pub text: Patch<String>,
 }
 

@@ -33,8 +33,11 @@ pub struct ObjectiveOut {
 #[serde(deny_unknown_fields)]
 pub struct ObjectiveCreate {
     /// 1 to 999, not yet used in the axis.
+    #[schema(value_type = Number)]
     pub number: i32,
+    #[schema(value_type = Title)]
     pub title: String,
+    #[schema(value_type = Option<LongText>)]
     pub description: Option<String>,
 }
 
@@ -44,17 +47,17 @@ pub struct ObjectiveCreate {
 pub struct ObjectiveUpdate {
     /// Moves the objective to another axis of the same convention.
     #[serde(default)]
-    #[schema(value_type = Option<Uuid>)]
+    #[schema(value_type = Uuid)]
     pub axis_id: Patch<Uuid>,
     #[serde(default)]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Number)]
     pub number: Patch<i32>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Title)]
     pub title: Patch<String>,
     /// `null` clears it.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<LongText>)]
     pub description: Patch<String>,
 }
 

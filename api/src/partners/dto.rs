@@ -29,7 +29,9 @@ pub struct PartnerOut {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerCreate {
+    #[schema(value_type = Title)]
     pub name: String,
+    #[schema(value_type = Option<Title>)]
     pub acronym: Option<String>,
     pub kind: PartnerKind,
 }
@@ -39,13 +41,13 @@ pub struct PartnerCreate {
 #[serde(deny_unknown_fields)]
 pub struct PartnerUpdate {
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Title)]
     pub name: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Title>)]
     pub acronym: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<PartnerKind>)]
+    #[schema(value_type = PartnerKind)]
     pub kind: Patch<PartnerKind>,
 }
 

@@ -36,6 +36,7 @@ pub struct UserOut {
 pub struct UserCreate {
     /// The login; unique whatever its case (409 `duplicate_email`).
     pub email: String,
+    #[schema(value_type = Title)]
     pub display_name: String,
     /// 15 to 128 characters, no composition rules; common or guessable passwords (the user's
     /// name and e-mail included) are refused. Never returned.
@@ -61,29 +62,29 @@ fn active_by_default() -> bool {
 #[serde(deny_unknown_fields)]
 pub struct UserUpdate {
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = String)]
     pub email: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Title)]
     pub display_name: Patch<String>,
     /// A new password (same rules as on creation). Changing it signs the user out everywhere.
     #[serde(default)]
-    #[schema(value_type = Option<String>, write_only, format = Password, min_length = 15, max_length = 128)]
+    #[schema(value_type = String, write_only, format = Password, min_length = 15, max_length = 128)]
     pub password: Patch<String>,
     /// Required with `password` when users change their own (422 when wrong); not needed when
     /// an admin sets someone else's, and ignored without `password`.
     #[serde(default)]
-    #[schema(value_type = Option<String>, write_only, format = Password)]
+    #[schema(value_type = String, write_only, format = Password)]
     pub current_password: Patch<String>,
     #[serde(default)]
     #[schema(value_type = Option<Uuid>)]
     pub partner_id: Patch<Uuid>,
     #[serde(default)]
-    #[schema(value_type = Option<bool>)]
+    #[schema(value_type = bool)]
     pub is_admin: Patch<bool>,
     /// `false` disables the user and signs them out everywhere.
     #[serde(default)]
-    #[schema(value_type = Option<bool>)]
+    #[schema(value_type = bool)]
     pub active: Patch<bool>,
 }
 
