@@ -36,6 +36,17 @@ def rows(path: Path) -> list[list[str]]:
         return [row for row in csv.reader(f, delimiter="\t") if row]
 
 
+def script_statements(path: Path) -> int | None:
+    """Statements in an expanded pgbench script: lines ending a statement, outside comments."""
+    if not path.exists():
+        return None
+    return sum(
+        1
+        for line in path.read_text().splitlines()
+        if line.rstrip().endswith(";") and not line.lstrip().startswith(("--", "\\"))
+    )
+
+
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -123,18 +134,34 @@ def main() -> None:
             "(`target/bench/queries-<operation>.txt` lists them, per HTTP request). *overhead*: `SELECT 1` (the pool's "
             "check at each checkout), `BEGIN`, `COMMIT`; every authenticated request checks out two "
             "connections (the token's user, then the handler), two transactions. *PostgreSQL ms*: "
-            "execution time inside PostgreSQL per request."
+            "execution time inside PostgreSQL per operation. The last two columns count the pgbench "
+            "scripts' statements: ⚠ marks an as-sent script that no longer matches what the API sends."
         )
         lines.append("")
         lines.append(
-            "| operation | operations counted | statements / operation | of which overhead | PostgreSQL ms / operation |"
+            "| operation | operations counted | statements / operation | of which overhead | PostgreSQL ms / operation "
+            "| statements in as-sent script | in ceiling script |"
         )
-        lines.append("|---|---:|---:|---:|---:|")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|")
+        stale = []
         for op, requests, calls, ms in queries:
             n = max(int(requests) / REQUESTS_PER_OP.get(op, 1), 1)
             overhead = sum(int(r[0]) for r in rows(out / f"pgss-{op}.tsv") if r[2].strip() in OVERHEAD)
+            as_sent = script_statements(out / f"pgbench-as-sent-{op}.sql")
+            ceiling = script_statements(out / f"pgbench-ceiling-{op}.sql")
+            flag = ""
+            if as_sent is not None and abs(as_sent - int(calls) / n) > 0.5:
+                flag = " ⚠"
+                stale.append(op)
             lines.append(
-                f"| {LABELS.get(op, op)} | {n:.0f} | {int(calls) / n:.1f} | {overhead / n:.1f} | {float(ms) / n:.3f} |"
+                f"| {LABELS.get(op, op)} | {n:.0f} | {int(calls) / n:.1f} | {overhead / n:.1f} | {float(ms) / n:.3f} "
+                f"| {as_sent if as_sent is not None else '—'}{flag} | {ceiling if ceiling is not None else '—'} |"
+            )
+        if stale:
+            lines.append("")
+            lines.append(
+                f"⚠ The API no longer sends the statements of `bench/sql/as-sent/` for: {', '.join(stale)}. "
+                "Update those scripts from `target/bench/queries-<operation>.txt`."
             )
 
     growth = rows(out / "growth.tsv")
