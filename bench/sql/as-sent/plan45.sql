@@ -1,0 +1,52 @@
+-- GET /api/v1/conventions/{id}/plan (plan::handlers::get_plan, plan::model::build) for a
+-- 45-fiche convention: one transaction: the convention (twice: the handler, then build), its
+-- axes, objectives, fiches, their pilots, their indicators, and each indicator's latest
+-- measurement. The API binds the ids read by the earlier queries; here they are computed (see
+-- bench/data.sql).
+\set c random(1, :small_conventions)
+\set first_fiche (:c - 1) * 45 + 1
+\set last_fiche :c * 45
+\set first_indicator (:c - 1) * 225 + 1
+\set last_indicator :c * 225
+-- @include auth.inc
+SELECT 1;
+BEGIN;
+SELECT "conventions"."id", "conventions"."name", "conventions"."territory", "conventions"."start_year",
+       "conventions"."end_year", "conventions"."status", "conventions"."created_at", "conventions"."updated_at",
+       "conventions"."version"
+  FROM "conventions" WHERE ("conventions"."id" = bench_uuid('10000000', :c))
+ LIMIT 1;
+SELECT "conventions"."id", "conventions"."name", "conventions"."territory", "conventions"."start_year",
+       "conventions"."end_year", "conventions"."status", "conventions"."created_at", "conventions"."updated_at",
+       "conventions"."version"
+  FROM "conventions" WHERE ("conventions"."id" = bench_uuid('10000000', :c))
+ LIMIT 1;
+SELECT "axes"."id", "axes"."convention_id", "axes"."number", "axes"."title", "axes"."description",
+       "axes"."created_at", "axes"."updated_at", "axes"."version"
+  FROM "axes" WHERE ("axes"."convention_id" = bench_uuid('10000000', :c))
+ ORDER BY "axes"."number", "axes"."id";
+SELECT "objectives"."id", "objectives"."axis_id", "objectives"."number", "objectives"."title", "objectives"."description"
+  FROM ("objectives" INNER JOIN "axes" ON ("objectives"."axis_id" = "axes"."id"))
+ WHERE ("axes"."convention_id" = bench_uuid('10000000', :c))
+ ORDER BY "objectives"."number", "objectives"."id";
+SELECT "actions"."id", "actions"."objective_id", "actions"."number", "actions"."title", "actions"."priority",
+       "actions"."status", "actions"."progress", "actions"."start_year", "actions"."end_year", "actions"."schedule_note"
+  FROM ("actions" INNER JOIN ("objectives" INNER JOIN "axes" ON ("objectives"."axis_id" = "axes"."id"))
+        ON ("actions"."objective_id" = "objectives"."id"))
+ WHERE ("axes"."convention_id" = bench_uuid('10000000', :c))
+ ORDER BY "actions"."number", "actions"."id";
+SELECT "action_pilots"."action_id", "action_pilots"."partner_id", "action_pilots"."note"
+  FROM "action_pilots"
+ WHERE ("action_pilots"."action_id" = ANY(ARRAY(SELECT bench_uuid('40000000', g) FROM generate_series(CAST(:first_fiche AS int), CAST(:last_fiche AS int)) AS g)))
+ ORDER BY "action_pilots"."action_id", "action_pilots"."position";
+SELECT "indicators"."id", "indicators"."action_id", "indicators"."type", "indicators"."label", "indicators"."kind",
+       "indicators"."unit", "indicators"."baseline_value", "indicators"."target_value", "indicators"."direction",
+       "indicators"."frequency", "indicators"."scale_min", "indicators"."scale_max"
+  FROM "indicators"
+ WHERE ("indicators"."action_id" = ANY(ARRAY(SELECT bench_uuid('40000000', g) FROM generate_series(CAST(:first_fiche AS int), CAST(:last_fiche AS int)) AS g)))
+ ORDER BY "indicators"."action_id", "indicators"."position", "indicators"."id";
+SELECT DISTINCT ON ("measurements"."indicator_id") "measurements"."indicator_id", "measurements"."period", "measurements"."value"
+  FROM "measurements"
+ WHERE ("measurements"."indicator_id" = ANY(ARRAY(SELECT bench_uuid('50000000', g) FROM generate_series(CAST(:first_indicator AS int), CAST(:last_indicator AS int)) AS g)))
+ ORDER BY "measurements"."indicator_id", "measurements"."period_start" DESC;
+COMMIT;
