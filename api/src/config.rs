@@ -38,6 +38,9 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// `CTG_METRICS_TOKEN`: when set, `/metrics` answers only to `Authorization: Bearer <it>`.
     pub metrics_token: Option<Secret>,
+    /// `CTG_AUTH_CACHE`: `on` (default) keeps recently checked sign-ins in memory, kept right by
+    /// PostgreSQL notifications; `off` reads them from the database on every request.
+    pub auth_cache: bool,
 }
 
 /// A secret value, kept out of logs and debug output.
@@ -136,7 +139,13 @@ impl Settings {
             Some(list) => crate::http::cors::parse_origins(&list)
                 .context("CTG_CORS_ORIGINS must be a comma-separated list of origins such as https://tableau.example.fr")?,
         };
+        let auth_cache = match var("CTG_AUTH_CACHE").as_deref() {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(_) => bail!("CTG_AUTH_CACHE must be `on` or `off`"),
+        };
         Ok(Self {
+            auth_cache,
             jwt_secret,
             cors_origins,
             metrics_token: var("CTG_METRICS_TOKEN")

@@ -8,6 +8,12 @@ use clap::{Parser, Subcommand};
 use ctg::config::{LogFormat, Settings};
 use ctg::db::embedded::EmbeddedPostgres;
 
+/// glibc's allocator keeps what it freed: argon2's 19 MiB blocks and the blocking threads'
+/// arenas left a server that had signed people in at 1.5-3 GiB of RSS (bench/README.md).
+/// mimalloc gives large blocks back to the system and shares its pages between threads.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "ctg",

@@ -120,10 +120,13 @@ pub fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
             signal(SignalKind::terminate())?,
             signal(SignalKind::interrupt())?,
         );
-        let state = AppState::new(pool, &secret).with_http_settings(
+        let mut state = AppState::new(pool, &secret).with_http_settings(
             settings.cors_origins.clone(),
             settings.metrics_token.as_ref(),
         );
+        if settings.auth_cache {
+            state = state.with_auth_cache(&database_url);
+        }
         let draining = state.draining.clone();
         let server = startup::run(listener, state, settings.workers)?;
         actix_web::rt::spawn(stop_on_signal(signals, server.handle(), draining, grace));

@@ -1,6 +1,7 @@
 //! Builds the application: used alike by `ctg serve`, the tests and the spec exporter.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::http::header::{self, HeaderValue};
@@ -10,6 +11,7 @@ use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_actix_web::{scope, service_config::ServiceConfig, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::cache::AuthCache;
 use crate::auth::{PasswordHasher, TokenKeys};
 use crate::config::Secret;
 use crate::db::DbPool;
@@ -33,6 +35,9 @@ pub struct AppState {
     pub cors_origins: Vec<String>,
     /// Set when the process is asked to stop: readiness then answers 503.
     pub draining: Draining,
+    /// Recently checked sign-ins (`with_auth_cache`); until then it holds nothing and every
+    /// request reads them.
+    pub auth_cache: Arc<AuthCache>,
 }
 
 impl AppState {
@@ -47,7 +52,15 @@ impl AppState {
                 2 * std::thread::available_parallelism().map_or(1, usize::from),
             ),
             draining: Draining::default(),
+            auth_cache: Arc::default(),
         }
+    }
+
+    /// Keeps recently checked sign-ins in memory, invalidated by `database_url`'s
+    /// notifications (see `auth::cache`).
+    pub fn with_auth_cache(mut self, database_url: &str) -> Self {
+        self.auth_cache = AuthCache::listening_to(database_url);
+        self
     }
 
     /// Opens the API to browser pages of `origins` and guards `/metrics` with `metrics_token`.
@@ -139,6 +152,7 @@ pub fn run(
                     .app_data(web::Data::new(state.password_hasher.clone()))
                     .app_data(web::Data::new(state.metrics.clone()))
                     .app_data(web::Data::new(state.draining.clone()))
+                    .app_data(web::Data::from(state.auth_cache.clone()))
                     .app_data(web::QueryConfig::default().error_handler(|error, _| {
                         ApiError::bad_request("invalid_query", error.to_string()).into()
                     }))

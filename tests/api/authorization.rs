@@ -905,6 +905,7 @@ async fn revoked_session_token(app: &TestApp, email: &str) -> String {
          WHERE id = '{session}' RETURNING 1) SELECT count(*) AS n FROM r"
     ));
     assert_eq!(revoked, 1);
+    crate::support::auth::until_refused(app, &token).await;
     token
 }
 

@@ -79,13 +79,36 @@ async fn signing_out_on_one_instance_revokes_on_the_other() {
     let refresh = tokens["refresh_token"].as_str().unwrap();
     let (status, _) = send(&b, "GET", "/api/v1/me", Some(access), &[], None).await;
     assert_eq!(status, 200, "a token of A is good on B");
+    // A has checked the caller, and keeps the check in its cache.
+    for _ in 0..20 {
+        let (status, _) = send(&a, "GET", "/api/v1/me", Some(access), &[], None).await;
+        assert_eq!(status, 200);
+    }
 
     let body = json!({"refresh_token": refresh});
     let (status, _) = send(&b, "POST", "/api/v1/auth/logout", None, &[], Some(body)).await;
     assert_eq!(status, 204);
+    let (status, _) = send(&b, "GET", "/api/v1/me", Some(access), &[], None).await;
+    assert_eq!(
+        status, 401,
+        "B, where the sign-out happened, refuses at once"
+    );
+    // A hears of it through PostgreSQL's notification.
+    let started = std::time::Instant::now();
+    loop {
+        let (status, _) = send(&a, "GET", "/api/v1/me", Some(access), &[], None).await;
+        if status == 401 {
+            break;
+        }
+        assert_eq!(status, 200);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1),
+            "A still accepts the token after {:?}",
+            started.elapsed()
+        );
+    }
+    eprintln!("revoked on B, refused on A after {:?}", started.elapsed());
     for server in [&a, &b] {
-        let (status, _) = send(server, "GET", "/api/v1/me", Some(access), &[], None).await;
-        assert_eq!(status, 401, "revoked everywhere at once");
         let body = json!({"refresh_token": refresh});
         let (status, _) = send(
             server,

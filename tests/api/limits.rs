@@ -3,16 +3,13 @@
 //! `statement_timeout` and an exhausted pool (503 with `Retry-After`, within the checkout
 //! timeout, the pool usable afterwards); hostile text stored as text.
 
-use std::sync::mpsc;
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use diesel::connection::SimpleConnection;
 use serde_json::json;
 
 use ctg::db::PoolSettings;
 
-use crate::support::{TestApp, TestDb, TestResponse};
+use crate::support::{TableLock, TestApp, TestDb, TestResponse};
 
 fn assert_problem(response: &TestResponse, status: u16, code: &str) {
     assert_eq!(response.status, status, "{}", response.text);
@@ -137,44 +134,6 @@ async fn oversized_strings_are_refused_naming_the_field() {
         .await;
     assert_problem(&response, 422, "validation_failed");
     assert_eq!(response.error_fields(), ["name"]);
-}
-
-/// Holds an exclusive lock on a table from another connection until dropped, so that requests
-/// touching the table wait as they would behind a long migration or a stuck transaction.
-struct TableLock {
-    release: Option<mpsc::Sender<()>>,
-    holder: Option<JoinHandle<()>>,
-}
-
-impl TableLock {
-    fn take(db: &TestDb, table: &'static str) -> Self {
-        let mut conn = db.conn();
-        let (locked, is_locked) = mpsc::channel();
-        let (release, released) = mpsc::channel::<()>();
-        let holder = std::thread::spawn(move || {
-            conn.batch_execute(&format!(
-                "BEGIN; LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"
-            ))
-            .expect("lock the table");
-            locked.send(()).unwrap();
-            let _ = released.recv_timeout(Duration::from_secs(60));
-            conn.batch_execute("ROLLBACK").expect("release the lock");
-        });
-        is_locked.recv().expect("the lock is taken");
-        Self {
-            release: Some(release),
-            holder: Some(holder),
-        }
-    }
-}
-
-impl Drop for TableLock {
-    fn drop(&mut self) {
-        drop(self.release.take());
-        if let Some(holder) = self.holder.take() {
-            let _ = holder.join();
-        }
-    }
 }
 
 fn assert_unavailable(response: &TestResponse) {

@@ -6,6 +6,7 @@ mod support;
 mod actions;
 mod audit;
 mod auth;
+mod auth_cache;
 mod authorization;
 mod axes;
 mod charts;

@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use futures_util::future::LocalBoxFuture;
 use uuid::Uuid;
 
+use super::cache::{AuthCache, CachedSession};
 use super::tokens::TokenKeys;
 use crate::db::schema::{committee_axes, memberships, sessions, users};
 use crate::db::{self, DbPool};
@@ -28,7 +29,13 @@ pub struct MembershipGrant {
 }
 
 /// What a request needs of the user's row: name, organisation, admin flag, last password change.
-type UserRow = (String, Option<Uuid>, bool, chrono::DateTime<chrono::Utc>);
+type UserRow = (
+    String,
+    Option<Uuid>,
+    bool,
+    chrono::DateTime<chrono::Utc>,
+    chrono::DateTime<chrono::Utc>,
+);
 
 /// The authenticated caller.
 #[derive(Debug, Clone)]
@@ -65,6 +72,20 @@ impl AuthUser {
         session_id: Uuid,
         issued_at: i64,
     ) -> QueryResult<Option<Self>> {
+        let session = Self::load_session(conn, user_id, session_id)?;
+        Ok(session.and_then(|s| {
+            // Tokens carry whole seconds: a token from the second of the change stays valid.
+            (issued_at >= s.password_changed_at.timestamp()).then_some(s.user)
+        }))
+    }
+
+    /// The caller of a live session, with what each request must still check itself (the
+    /// session's expiry, the token's age against the last password change).
+    pub fn load_session(
+        conn: &mut PgConnection,
+        user_id: Uuid,
+        session_id: Uuid,
+    ) -> QueryResult<Option<CachedSession>> {
         let row: Option<UserRow> = users::table
             .inner_join(sessions::table)
             .filter(users::id.eq(user_id))
@@ -78,23 +99,27 @@ impl AuthUser {
                 users::partner_id,
                 users::is_admin,
                 users::password_changed_at,
+                sessions::expires_at,
             ))
             .first(conn)
             .optional()?;
-        let Some((display_name, partner_id, is_admin, password_changed_at)) = row else {
+        let Some((display_name, partner_id, is_admin, password_changed_at, session_expires_at)) =
+            row
+        else {
             return Ok(None);
         };
-        // Tokens carry whole seconds: a token from the second of the change stays valid.
-        if issued_at < password_changed_at.timestamp() {
-            return Ok(None);
-        }
-        Ok(Some(Self {
+        let user = Self {
             id: user_id,
             session_id,
             display_name,
             partner_id,
             is_admin,
             memberships: load_grants(conn, user_id)?,
+        };
+        Ok(Some(CachedSession {
+            user,
+            session_expires_at,
+            password_changed_at,
         }))
     }
 }
@@ -155,6 +180,7 @@ impl FromRequest for AuthUser {
         let token = bearer_token(req);
         let keys = req.app_data::<web::Data<TokenKeys>>().cloned();
         let pool = req.app_data::<web::Data<DbPool>>().cloned();
+        let cache = req.app_data::<web::Data<AuthCache>>().cloned();
         Box::pin(async move {
             let token = token.ok_or(ApiError::Unauthorized("no bearer token"))?;
             let keys =
@@ -162,13 +188,25 @@ impl FromRequest for AuthUser {
             let pool =
                 pool.ok_or_else(|| ApiError::Internal("database pool not configured".into()))?;
             let claims = keys.verify(&token)?;
-            let user = db::run(&pool, move |conn| {
-                Ok(AuthUser::load(conn, claims.sub, claims.sid, claims.iat)?)
+            let refused =
+                || ApiError::Unauthorized("user disabled, session revoked or password changed");
+            let cache =
+                cache.ok_or_else(|| ApiError::Internal("auth cache not configured".into()))?;
+            if let Some(user) = cache.get(claims.sid, claims.sub, claims.iat) {
+                return Ok(user);
+            }
+            // Taken before reading, so that a change committed meanwhile makes the read stale.
+            let epochs = cache.epochs();
+            let session = db::read(&pool, move |conn| {
+                Ok(AuthUser::load_session(conn, claims.sub, claims.sid)?)
             })
-            .await?;
-            user.ok_or(ApiError::Unauthorized(
-                "user disabled, session revoked or password changed",
-            ))
+            .await?
+            .ok_or_else(refused)?;
+            let user = session
+                .user_for(claims.iat, chrono::Utc::now())
+                .ok_or_else(refused)?;
+            cache.insert(epochs, session);
+            Ok(user)
         })
     }
 }

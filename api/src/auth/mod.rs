@@ -1,6 +1,7 @@
 //! Who is calling, and what they may do: passwords, tokens, sign-in throttling, the `AuthUser`
 //! extractor and the permission policy.
 
+pub mod cache;
 pub mod extractor;
 pub mod handlers;
 pub mod password;

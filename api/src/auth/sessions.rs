@@ -50,6 +50,7 @@ impl Session {
     }
 
     pub fn revoke(conn: &mut PgConnection, id: Uuid, reason: &str) -> QueryResult<()> {
+        crate::auth::cache::note_change();
         diesel::update(
             sessions::table
                 .find(id)
@@ -65,6 +66,7 @@ impl Session {
 
     /// Signs the user out everywhere (password changed, user disabled or deleted).
     pub fn revoke_all_of(conn: &mut PgConnection, user_id: Uuid, reason: &str) -> QueryResult<()> {
+        crate::auth::cache::note_change();
         diesel::update(
             sessions::table
                 .filter(sessions::user_id.eq(user_id))

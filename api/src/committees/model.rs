@@ -219,6 +219,8 @@ fn group(rows: Vec<(Uuid, Uuid)>) -> HashMap<Uuid, Vec<Uuid>> {
 }
 
 fn replace_axes(conn: &mut PgConnection, id: Uuid, axis_ids: &[Uuid]) -> QueryResult<()> {
+    // A thematic committee's members see the fiches of its axes.
+    crate::auth::cache::note_change();
     diesel::delete(committee_axes::table.filter(committee_axes::committee_id.eq(id)))
         .execute(conn)?;
     let rows: Vec<_> = axis_ids

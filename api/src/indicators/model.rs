@@ -561,28 +561,37 @@ impl Indicator {
 }
 
 /// The measurement of the latest period (by start date) of each indicator of `ids` that has
-/// one: one query.
-fn latest_measurements(
+/// one: one query. Each indicator's latest row is one step down the
+/// `(indicator_id, period_start DESC)` index (a lateral join), so the cost follows the number of
+/// indicators, not the years of measurements behind them (`DISTINCT ON` read them all).
+pub fn latest_measurements(
     conn: &mut PgConnection,
     ids: &[Uuid],
 ) -> QueryResult<HashMap<Uuid, (Period, MeasuredValue)>> {
-    let rows: Vec<(Uuid, Period, Value)> = measurements::table
-        .filter(measurements::indicator_id.eq_any(ids))
-        .distinct_on(measurements::indicator_id)
-        .order((
-            measurements::indicator_id,
-            measurements::period_start.desc(),
-        ))
-        .select((
-            measurements::indicator_id,
-            measurements::period,
-            measurements::value,
-        ))
-        .load(conn)?;
+    #[derive(QueryableByName)]
+    struct Latest {
+        #[diesel(sql_type = diesel::sql_types::Uuid)]
+        indicator_id: Uuid,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        period: String,
+        #[diesel(sql_type = diesel::sql_types::Jsonb)]
+        value: Value,
+    }
+    let rows: Vec<Latest> = diesel::sql_query(
+        "SELECT i.id AS indicator_id, m.period, m.value \
+         FROM unnest($1) AS i(id) \
+         CROSS JOIN LATERAL ( \
+             SELECT period, value FROM measurements \
+             WHERE indicator_id = i.id ORDER BY period_start DESC LIMIT 1) m",
+    )
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(ids)
+    .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, period, value)| {
-            MeasuredValue::from_json(&value).map(|value| (id, (period, value)))
+        .filter_map(|row| {
+            let period = row.period.parse::<Period>().ok()?;
+            let value = MeasuredValue::from_json(&row.value)?;
+            Some((row.indicator_id, (period, value)))
         })
         .collect())
 }

@@ -250,6 +250,7 @@ impl Membership {
     }
 
     pub fn insert(conn: &mut PgConnection, new: &NewMembership) -> QueryResult<Membership> {
+        crate::auth::cache::note_change();
         diesel::insert_into(memberships::table)
             .values(new)
             .returning(Membership::as_returning())
@@ -265,6 +266,7 @@ impl Membership {
         if changes.is_empty() {
             return Ok(self);
         }
+        crate::auth::cache::note_change();
         diesel::update(memberships::table.find(self.id))
             .set((
                 changes,
@@ -276,6 +278,7 @@ impl Membership {
     }
 
     pub fn delete(conn: &mut PgConnection, id: Uuid) -> QueryResult<usize> {
+        crate::auth::cache::note_change();
         diesel::delete(memberships::table.find(id)).execute(conn)
     }
 }

@@ -14,13 +14,12 @@ use super::dto::{
 use crate::actions::dto::PartnerRoleOut;
 use crate::axes::model::Axis;
 use crate::conventions::model::Convention;
-use crate::db::schema::{action_pilots, actions, axes, indicators, measurements, objectives};
-use crate::domain::{
-    ActionStatus, Direction, Frequency, IndicatorKind, IndicatorType, MeasuredValue, Period,
-};
+use crate::db::schema::{action_pilots, actions, axes, indicators, objectives};
+use crate::domain::{ActionStatus, Direction, Frequency, IndicatorKind, IndicatorType};
 use crate::evaluation::{
     achievement, action_progress, mean_progress, round_achievement, round_progress,
 };
+use crate::indicators::model::latest_measurements;
 use crate::notes::model::{latest_by_action, LatestNote};
 use crate::objectives::model::code as objective_code;
 
@@ -141,27 +140,9 @@ pub fn build(conn: &mut PgConnection, id: Uuid) -> QueryResult<PlanOut> {
         ))
         .load(conn)?;
     let indicator_ids: Vec<Uuid> = indicator_rows.iter().map(|i| i.id).collect();
-    let latest: Vec<(Uuid, String, serde_json::Value)> = measurements::table
-        .filter(measurements::indicator_id.eq_any(&indicator_ids))
-        .distinct_on(measurements::indicator_id)
-        .order((
-            measurements::indicator_id,
-            measurements::period_start.desc(),
-        ))
-        .select((
-            measurements::indicator_id,
-            measurements::period,
-            measurements::value,
-        ))
-        .load(conn)?;
-
-    let mut latest: HashMap<Uuid, LatestValue> = latest
+    let mut latest: HashMap<Uuid, LatestValue> = latest_measurements(conn, &indicator_ids)?
         .into_iter()
-        .filter_map(|(indicator, period, value)| {
-            let period = period.parse::<Period>().ok()?;
-            let value = MeasuredValue::from_json(&value)?;
-            Some((indicator, LatestValue { period, value }))
-        })
+        .map(|(indicator, (period, value))| (indicator, LatestValue { period, value }))
         .collect();
     let notes = latest_by_action(conn, &action_ids, LATEST_NOTES)?;
 

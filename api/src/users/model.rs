@@ -170,6 +170,7 @@ impl User {
         conn: &mut PgConnection,
         id: Uuid,
     ) -> QueryResult<Vec<RemovedMembership>> {
+        crate::auth::cache::note_change();
         diesel::delete(memberships::table.filter(memberships::user_id.eq(id)))
             .returning((
                 memberships::id,
@@ -191,6 +192,7 @@ impl User {
         if changes.is_empty() {
             return Ok(self);
         }
+        crate::auth::cache::note_change();
         diesel::update(users::table.find(self.id))
             .set((
                 changes,
@@ -204,6 +206,7 @@ impl User {
     /// GDPR erasure that keeps the audit trail resolvable: the row stays, without anything that
     /// identifies the person, and nobody can sign in as it again.
     pub fn pseudonymise(conn: &mut PgConnection, id: Uuid) -> QueryResult<User> {
+        crate::auth::cache::note_change();
         diesel::update(users::table.find(id))
             .set((
                 users::email.eq(format!("deleted-{}@invalid", id.simple())),

@@ -103,6 +103,14 @@ impl TestApp {
         Self::spawn_configured_with(TestDb::new(), pool_settings, configure).await
     }
 
+    /// `spawn_configured` with its own pool settings.
+    pub async fn spawn_configured_on(
+        pool_settings: PoolSettings,
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> Self {
+        Self::spawn_configured_with(TestDb::new(), pool_settings, configure).await
+    }
+
     async fn spawn_configured_with(
         db: TestDb,
         pool_settings: PoolSettings,
@@ -134,7 +142,10 @@ impl TestApp {
         let pool = ctg::db::pool(database_url, &pool_settings);
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
         let address = format!("http://{}", listener.local_addr().unwrap());
-        let state = configure(AppState::new(pool, TEST_JWT_SECRET.as_bytes()));
+        // As served: with the sign-in cache, so that every test also checks it is never stale.
+        let state = configure(
+            AppState::new(pool, TEST_JWT_SECRET.as_bytes()).with_auth_cache(database_url),
+        );
         let server = ctg::startup::run(listener, state, Some(1)).expect("start the server");
         actix_rt::spawn(server);
         let client = awc::Client::builder()

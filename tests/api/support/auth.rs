@@ -41,18 +41,20 @@ pub fn insert_user(
     id.to_string()
 }
 
-/// Gives `user_id` a role in a convention (directly in the database).
+/// Gives `user_id` a role in a convention (directly in the database); returns the membership's
+/// id.
 pub fn grant(
     db: &TestDb,
     convention_id: &str,
     user_id: &str,
     role: &str,
     committee_id: Option<&str>,
-) {
+) -> String {
     use ctg::db::schema::memberships;
+    let id = Uuid::now_v7();
     diesel::insert_into(memberships::table)
         .values((
-            memberships::id.eq(Uuid::now_v7()),
+            memberships::id.eq(id),
             memberships::convention_id.eq(convention_id.parse::<Uuid>().unwrap()),
             memberships::user_id.eq(user_id.parse::<Uuid>().unwrap()),
             memberships::role.eq(role),
@@ -60,6 +62,7 @@ pub fn grant(
         ))
         .execute(&mut db.conn())
         .expect("grant a role");
+    id.to_string()
 }
 
 /// Signs `email` in with `TEST_PASSWORD`; returns the access token.
@@ -106,4 +109,17 @@ pub fn forge_token(user_id: &str, session_id: &str) -> String {
     });
     let key = jsonwebtoken::EncodingKey::from_secret(super::TEST_JWT_SECRET.as_bytes()).unwrap();
     jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).unwrap()
+}
+
+/// How long after a change made in the database (not through the API) `token` is refused:
+/// the server learns of it through PostgreSQL's notification. Panics after 5 s.
+pub async fn until_refused(app: &TestApp, token: &str) -> std::time::Duration {
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(5) {
+        if app.as_user(token).get("/api/v1/me").await.status == 401 {
+            return started.elapsed();
+        }
+        actix_rt::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    panic!("the token is still accepted 5 s after the change");
 }

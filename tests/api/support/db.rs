@@ -4,6 +4,9 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -170,4 +173,43 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         }
     }
     files
+}
+
+/// Holds an exclusive lock on a table from another connection until dropped, so that requests
+/// touching the table wait as they would behind a long migration or a stuck transaction.
+pub struct TableLock {
+    release: Option<mpsc::Sender<()>>,
+    holder: Option<JoinHandle<()>>,
+}
+
+impl TableLock {
+    /// Locks `tables` (comma-separated) and returns once they are locked.
+    pub fn take(db: &TestDb, tables: &'static str) -> Self {
+        let mut conn = db.conn();
+        let (locked, is_locked) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        let holder = std::thread::spawn(move || {
+            conn.batch_execute(&format!(
+                "BEGIN; LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE"
+            ))
+            .expect("lock the table");
+            locked.send(()).unwrap();
+            let _ = released.recv_timeout(Duration::from_secs(60));
+            conn.batch_execute("ROLLBACK").expect("release the lock");
+        });
+        is_locked.recv().expect("the lock is taken");
+        Self {
+            release: Some(release),
+            holder: Some(holder),
+        }
+    }
+}
+
+impl Drop for TableLock {
+    fn drop(&mut self) {
+        drop(self.release.take());
+        if let Some(holder) = self.holder.take() {
+            let _ = holder.join();
+        }
+    }
 }

@@ -9,4 +9,4 @@ pub mod process;
 pub mod world;
 
 pub use app::{TestApp, TestResponse, TEST_JWT_SECRET};
-pub use db::TestDb;
+pub use db::{TableLock, TestDb};
