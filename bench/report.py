@@ -27,6 +27,31 @@ REQUESTS_PER_OP = {"fiche": 2}
 READ_RATIO, RECORD_RATIO, READ_P99_MS, PEAK_RSS_MIB = 0.50, 0.40, 20.0, 64.0
 # Statements that carry no data: the pool's connection check and the transactions' bounds.
 OVERHEAD = {"SELECT 1", "BEGIN", "COMMIT"}
+# The suffix of the comparison row: an operation run again with the server under CTG_AUTH_CACHE=off.
+AUTH_OFF = "auth-off"
+ORDER = ["fiche", "list_fiches", "last12", "record", "plan45", "login"]
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """`fiche:auth-off` → ("fiche", "auth-off"); `fiche` → ("fiche", "")."""
+    op, _, variant = name.partition(":")
+    return op, variant
+
+
+def label(name: str) -> str:
+    op, variant = split_name(name)
+    text = LABELS.get(op, op)
+    return f"{text} (auth cache off)" if variant == AUTH_OFF else text
+
+
+def in_order(table: list[list[str]]) -> list[list[str]]:
+    """Rows by operation, each comparison row right after its operation's."""
+
+    def key(row: list[str]) -> tuple[int, str]:
+        op, variant = split_name(row[0])
+        return (ORDER.index(op) if op in ORDER else len(ORDER), variant)
+
+    return sorted(table, key=key)
 
 
 def rows(path: Path) -> list[list[str]]:
@@ -84,7 +109,9 @@ def main() -> None:
         "(`bench/sql/ceiling/`), and *as sent*, the statements the API sends for it today "
         "(`bench/sql/as-sent/`). *ratio* = API operations/s ÷ ceiling tps. p50 and p99 are per HTTP "
         "request. *peak RSS*: the server's VmHWM during the wrk run (in brackets, its RSS when the run "
-        "started: what earlier operations left)."
+        "started: what earlier operations left). A row marked *(auth cache off)* is the same operation "
+        "run again with the server restarted under `CTG_AUTH_CACHE=off`: every request checks its "
+        "caller in the database, as before the sign-in cache; its *as sent* adds those statements."
     )
     lines.append("")
     lines.append(
@@ -92,15 +119,20 @@ def main() -> None:
     )
     lines.append("|---|---:|---:|---:|---:|---:|---|---:|---:|")
     peak = 0.0
-    for op, rps, p50, p99, _requests, non2xx, socket_errors, ceiling, as_sent, rss, rss_start in rows(
-        out / "ops.tsv"
+    by_name: dict[str, tuple[float, float, float]] = {}
+    for name, rps, p50, p99, _requests, non2xx, socket_errors, ceiling, as_sent, rss, rss_start in in_order(
+        rows(out / "ops.tsv")
     ):
+        op, variant = split_name(name)
         rps_f, ceiling_f, as_sent_f = float(rps), float(ceiling), float(as_sent)
         p50_ms, p99_ms = int(p50) / 1000, int(p99) / 1000
         ratio = rps_f / ceiling_f if ceiling_f else 0.0
         rss_mib = int(rss) / 1024
         peak = max(peak, rss_mib)
-        if op in READS:
+        by_name[name] = (rps_f, p99_ms, ratio)
+        if variant:
+            ok, target = None, "comparison"
+        elif op in READS:
             ok = ratio >= READ_RATIO and p99_ms <= READ_P99_MS
             target = f"≥ {READ_RATIO:.0%}, p99 ≤ {READ_P99_MS:g} ms"
         elif op == "record":
@@ -115,9 +147,20 @@ def main() -> None:
         if int(non2xx) or int(socket_errors):
             errors = f" ({non2xx} non-2xx, {socket_errors} socket errors)"
         lines.append(
-            f"| {LABELS.get(op, op)} | {rps_f:,.0f}{errors} | {p50_ms:.2f} | {p99_ms:.2f} | {ceiling_f:,.0f} | "
+            f"| {label(name)} | {rps_f:,.0f}{errors} | {p50_ms:.2f} | {p99_ms:.2f} | {ceiling_f:,.0f} | "
             f"{ratio:.0%} | {target}{mark} | {as_sent_f:,.0f} | {rss_mib:.1f} ({int(rss_start) / 1024:.0f}) |"
         )
+    for name, (rps_f, p99_ms, ratio) in by_name.items():
+        op, variant = split_name(name)
+        if variant == AUTH_OFF and op in by_name:
+            on_rps, on_p99, on_ratio = by_name[op]
+            lines.append("")
+            lines.append(
+                f"The per-request check of the caller ({op}): with the sign-in cache {on_rps:,.0f} op/s "
+                f"({on_ratio:.0%} of the ceiling, p99 {on_p99:.2f} ms), without it (`CTG_AUTH_CACHE=off`) "
+                f"{rps_f:,.0f} op/s ({ratio:.0%}, p99 {p99_ms:.2f} ms): the cache gives "
+                f"×{on_rps / rps_f if rps_f else 0:.2f} the throughput."
+            )
     if peak:
         ok = peak <= PEAK_RSS_MIB
         (met if ok else missed).append(f"peak RSS {peak:.1f} MiB (target ≤ {PEAK_RSS_MIB:g} MiB)")
@@ -131,9 +174,11 @@ def main() -> None:
         lines.append("")
         lines.append(
             "Counted with pg_stat_statements while wrk sent requests on one connection "
-            "(`target/bench/queries-<operation>.txt` lists them, per HTTP request). *overhead*: `SELECT 1` (the pool's "
-            "check at each checkout), `BEGIN`, `COMMIT`; every authenticated request checks out two "
-            "connections (the token's user, then the handler), two transactions. *PostgreSQL ms*: "
+            "(`target/bench/queries-<operation>.txt` lists them, per HTTP request), after one unmeasured "
+            "request that fills the sign-in cache. *overhead*: `SELECT 1` (the pool's check at each checkout, "
+            "no longer sent), `BEGIN`, `COMMIT`. With the cache warm an authenticated request sends only "
+            "its handler's statements; with `CTG_AUTH_CACHE=off` it first reads its caller (two statements, "
+            "no transaction, on a connection of its own). *PostgreSQL ms*: "
             "execution time inside PostgreSQL per operation. The last two columns count the pgbench "
             "scripts' statements: ⚠ marks an as-sent script that no longer matches what the API sends."
         )
@@ -144,17 +189,19 @@ def main() -> None:
         )
         lines.append("|---|---:|---:|---:|---:|---:|---:|")
         stale = []
-        for op, requests, calls, ms in queries:
+        for name, requests, calls, ms in in_order(queries):
+            op, variant = split_name(name)
             n = max(int(requests) / REQUESTS_PER_OP.get(op, 1), 1)
-            overhead = sum(int(r[0]) for r in rows(out / f"pgss-{op}.tsv") if r[2].strip() in OVERHEAD)
-            as_sent = script_statements(out / f"pgbench-as-sent-{op}.sql")
+            overhead = sum(int(r[0]) for r in rows(out / f"pgss-{name}.tsv") if r[2].strip() in OVERHEAD)
+            suffix = f"-{variant}" if variant else ""
+            as_sent = script_statements(out / f"pgbench-as-sent-{op}{suffix}.sql")
             ceiling = script_statements(out / f"pgbench-ceiling-{op}.sql")
             flag = ""
             if as_sent is not None and abs(as_sent - int(calls) / n) > 0.5:
                 flag = " ⚠"
-                stale.append(op)
+                stale.append(name)
             lines.append(
-                f"| {LABELS.get(op, op)} | {n:.0f} | {int(calls) / n:.1f} | {overhead / n:.1f} | {float(ms) / n:.3f} "
+                f"| {label(name)} | {n:.0f} | {int(calls) / n:.1f} | {overhead / n:.1f} | {float(ms) / n:.3f} "
                 f"| {as_sent if as_sent is not None else '—'}{flag} | {ceiling if ceiling is not None else '—'} |"
             )
         if stale:

@@ -211,3 +211,26 @@ async fn an_exhausted_pool_answers_503_within_the_checkout_timeout_then_recovers
         );
     }
 }
+
+#[actix_web::test]
+async fn a_nul_character_anywhere_is_refused_naming_where() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .post(
+            "/api/v1/partners",
+            &json!({"name": "Caf\u{0}du Lot", "kind": "caf"}),
+        )
+        .await;
+    assert_problem(&response, 422, "validation_failed");
+    assert_eq!(response.error_fields(), ["name"]);
+    let document = json!({
+        "format": "ctg-convention", "format_version": 1,
+        "convention": {"name": "CTG", "territory": "Lot", "start_year": 2022, "end_year": 2026},
+        "committees": [{"ref": "copil", "kind": "copil", "name": "COPIL", "members": ["ok", "\u{0}"]}],
+        "axes": []
+    });
+    let response = app.post("/api/v1/conventions/import", &document).await;
+    assert_problem(&response, 422, "validation_failed");
+    assert_eq!(response.error_fields(), ["committees[0].members[1]"]);
+    assert_eq!(app.db.count("SELECT count(*) AS n FROM conventions"), 0);
+}

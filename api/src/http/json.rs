@@ -103,8 +103,12 @@ fn is_json_media_type(req: &HttpRequest) -> bool {
 /// happens, before a field of the wrong type could make it a 422. (`IgnoredAny` would not do:
 /// serde_json skips values without a depth limit.)
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    if let Err(error) = serde_json::from_slice::<serde_json::Value>(body) {
-        return Err(malformed(&error));
+    let document = serde_json::from_slice::<serde_json::Value>(body).map_err(|e| malformed(&e))?;
+    if let Some(path) = nul_character(&document, String::new()) {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            path,
+            "must not contain the NUL character (U+0000)",
+        )]));
     }
     let deserializer = &mut serde_json::Deserializer::from_slice(body);
     match serde_path_to_error::deserialize(deserializer) {
@@ -157,6 +161,32 @@ fn integral_numbers_as_integers(body: &[u8]) -> Option<Vec<u8>> {
         serde_json::to_vec(&value).ok()
     } else {
         None
+    }
+}
+
+/// The path (`axes[1].title`) of the first text holding U+0000, which PostgreSQL cannot store
+/// in any text column: refused up front, naming the field, whatever the body.
+fn nul_character(value: &serde_json::Value, path: String) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(text) if text.contains('\0') => Some(path),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_character(item, format!("{path}[{i}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(name, field)| {
+            let path = if path.is_empty() {
+                name.clone()
+            } else {
+                format!("{path}.{name}")
+            };
+            if name.contains('\0') {
+                Some(path)
+            } else {
+                nul_character(field, path)
+            }
+        }),
+        _ => None,
     }
 }
 

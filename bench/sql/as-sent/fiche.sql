@@ -1,12 +1,12 @@
 -- "Get one fiche with its indicators": the two requests a client sends for it, each
--- authenticated (@include, expanded by bench/run):
+-- authenticated by the sign-in cache, warm: no statement (`-- @uncached auth.inc`: the caller's
+-- check, included by bench/run only for its CTG_AUTH_CACHE=off comparison):
 --   GET /api/v1/actions/{id} (actions::handlers::get_action): the fiche with its place in the
 --     plan, then its pilots, partners, steps and links (Action::load);
 --   GET /api/v1/actions/{id}/indicators (indicators::handlers::list_indicators): the action's
 --     place, a page of its indicators joined up to the convention, their count.
 \set f random(1, :all_fiches)
--- @include auth.inc
-SELECT 1;
+-- @uncached auth.inc
 BEGIN;
 SELECT "actions"."id", "actions"."objective_id", "actions"."number", "actions"."title", "actions"."priority",
        "actions"."status", "actions"."progress", "actions"."context", "actions"."shared_findings",
@@ -31,8 +31,7 @@ SELECT "action_links"."action_id", "action_links"."linked_action_id"
   FROM "action_links" WHERE ("action_links"."action_id" = ANY(ARRAY[bench_uuid('40000000', :f)]))
  ORDER BY "action_links"."action_id", "action_links"."position";
 COMMIT;
--- @include auth.inc
-SELECT 1;
+-- @uncached auth.inc
 BEGIN;
 SELECT "actions"."id", "actions"."number", "objectives"."number", "axes"."id", "axes"."number", "axes"."convention_id"
   FROM ("actions" INNER JOIN ("objectives" INNER JOIN "axes" ON ("objectives"."axis_id" = "axes"."id"))

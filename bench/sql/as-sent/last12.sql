@@ -1,9 +1,9 @@
 -- GET /api/v1/indicators/{id}/measurements?from=2025-11&limit=12 (measurements::handlers::list_measurements):
--- one transaction: the indicator up to its convention, the page, the count.
+-- one transaction: the indicator up to its convention, the page, the count. The caller comes from
+-- the sign-in cache (`-- @uncached auth.inc`: only under CTG_AUTH_CACHE=off).
 \set f random(1, :all_fiches)
 \set i (:f - 1) * 5 + 4
--- @include auth.inc
-SELECT 1;
+-- @uncached auth.inc
 BEGIN;
 SELECT "indicators"."id", "indicators"."action_id", "indicators"."kind", "indicators"."frequency",
        "indicators"."scale_min", "indicators"."scale_max", "axes"."id", "axes"."convention_id",

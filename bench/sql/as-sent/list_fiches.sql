@@ -1,13 +1,13 @@
 -- GET /api/v1/conventions/{id}/actions?limit=20&offset=… (actions::handlers::list_convention_actions):
 -- one transaction: the convention, the page of fiches, the count, then the parts of the page's
 -- fiches. The API binds the page's ids, read from the page; here they are computed (the fiches
--- of convention c are numbered (c-1)*45+1 to c*45 in code order, see bench/data.sql).
+-- of convention c are numbered (c-1)*45+1 to c*45 in code order, see bench/data.sql). The caller
+-- comes from the sign-in cache (`-- @uncached auth.inc`: only under CTG_AUTH_CACHE=off).
 \set c random(1, :small_conventions)
 \set offset 20 * random(0, 2)
 \set first (:c - 1) * 45 + :offset + 1
 \set last (:c - 1) * 45 + least(:offset + 20, 45)
--- @include auth.inc
-SELECT 1;
+-- @uncached auth.inc
 BEGIN;
 SELECT "conventions"."id", "conventions"."name", "conventions"."territory", "conventions"."start_year",
        "conventions"."end_year", "conventions"."status", "conventions"."created_at", "conventions"."updated_at",

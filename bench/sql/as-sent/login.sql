@@ -1,10 +1,10 @@
 -- POST /api/v1/auth/login (auth::handlers::login), the database's part: a first transaction
 -- checks the throttle and reads the user by e-mail; then (argon2id verification of the password,
 -- ~all of the API's time, not here) a second one clears the account's failures and opens a
--- session with its first refresh token. No auth.inc: the request carries no token.
+-- session with its first refresh token (no SELECT 1 at checkout). No auth.inc: the request
+-- carries no token.
 \set k :k + 1
 \set n :k * :nclients + :client_id
-SELECT 1;
 BEGIN;
 SELECT max("login_throttle"."locked_until") FROM "login_throttle"
  WHERE (("login_throttle"."subject" = ANY(ARRAY['account:' || CAST(:login_email AS text), 'address:127.0.0.1']))
@@ -16,7 +16,6 @@ SELECT "users"."id", "users"."email", "users"."display_name", "users"."password_
   FROM "users" WHERE ((lower("users"."email") = lower(CAST(:login_email AS text))) AND ("users"."deleted_at" IS NULL))
  LIMIT 1;
 COMMIT;
-SELECT 1;
 BEGIN;
 DELETE FROM "login_throttle" WHERE ("login_throttle"."subject" = 'account:' || CAST(:login_email AS text));
 INSERT INTO "sessions" ("id", "user_id", "expires_at")

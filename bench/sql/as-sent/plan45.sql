@@ -1,15 +1,16 @@
 -- GET /api/v1/conventions/{id}/plan (plan::handlers::get_plan, plan::model::build) for a
 -- 45-fiche convention: one transaction: the convention (twice: the handler, then build), its
--- axes, objectives, fiches, their pilots, their indicators, and each indicator's latest
--- measurement. The API binds the ids read by the earlier queries; here they are computed (see
--- bench/data.sql).
+-- axes, objectives, fiches, their pilots, their indicators, each indicator's latest measurement
+-- (one index step per indicator, a lateral join over the ids) and the 3 latest notes of each
+-- fiche. The API binds the ids read by the earlier queries; here they are computed (see
+-- bench/data.sql). The caller comes from the sign-in cache (`-- @uncached auth.inc`: only under
+-- CTG_AUTH_CACHE=off).
 \set c random(1, :small_conventions)
 \set first_fiche (:c - 1) * 45 + 1
 \set last_fiche :c * 45
 \set first_indicator (:c - 1) * 225 + 1
 \set last_indicator :c * 225
--- @include auth.inc
-SELECT 1;
+-- @uncached auth.inc
 BEGIN;
 SELECT "conventions"."id", "conventions"."name", "conventions"."territory", "conventions"."start_year",
        "conventions"."end_year", "conventions"."status", "conventions"."created_at", "conventions"."updated_at",
@@ -45,8 +46,17 @@ SELECT "indicators"."id", "indicators"."action_id", "indicators"."type", "indica
   FROM "indicators"
  WHERE ("indicators"."action_id" = ANY(ARRAY(SELECT bench_uuid('40000000', g) FROM generate_series(CAST(:first_fiche AS int), CAST(:last_fiche AS int)) AS g)))
  ORDER BY "indicators"."action_id", "indicators"."position", "indicators"."id";
-SELECT DISTINCT ON ("measurements"."indicator_id") "measurements"."indicator_id", "measurements"."period", "measurements"."value"
-  FROM "measurements"
- WHERE ("measurements"."indicator_id" = ANY(ARRAY(SELECT bench_uuid('50000000', g) FROM generate_series(CAST(:first_indicator AS int), CAST(:last_indicator AS int)) AS g)))
- ORDER BY "measurements"."indicator_id", "measurements"."period_start" DESC;
+SELECT i.id AS indicator_id, m.period, m.value
+  FROM unnest(ARRAY(SELECT bench_uuid('50000000', g) FROM generate_series(CAST(:first_indicator AS int), CAST(:last_indicator AS int)) AS g)) AS i(id)
+ CROSS JOIN LATERAL (
+       SELECT period, value FROM measurements
+        WHERE indicator_id = i.id ORDER BY period_start DESC LIMIT 1) m;
+SELECT n.action_id, n.id, n.date, n.text, n.author_id, u.display_name AS author_name
+  FROM (SELECT notes.*, row_number() OVER (
+            PARTITION BY action_id ORDER BY date DESC, created_at DESC, id DESC) AS rank
+          FROM notes
+         WHERE action_id = ANY(ARRAY(SELECT bench_uuid('40000000', g) FROM generate_series(CAST(:first_fiche AS int), CAST(:last_fiche AS int)) AS g))) n
+  JOIN users u ON u.id = n.author_id
+ WHERE n.rank <= 3
+ ORDER BY n.action_id, n.rank;
 COMMIT;

@@ -1,7 +1,8 @@
 -- POST /api/v1/indicators/{id}/measurements (measurements::handlers::create_measurement), without
 -- Idempotency-Key: one transaction: the indicator up to its convention, shared-locked, its
 -- action's pilots, the insert, the audit entry. Slots as in bench/wrk/record.lua, months from
--- 2021-01 (the API's run takes 2015-01 to 2020-12): slot_base + k * nclients + client_id.
+-- 2021-01 (the API's run takes 2015-01 to 2020-12): slot_base + k * nclients + client_id. The
+-- caller comes from the sign-in cache (`-- @uncached auth.inc`: only under CTG_AUTH_CACHE=off).
 \set k :k + 1
 \set n :slot_base + :k * :nclients + :client_id
 \set f :n % :small_fiches + 1
@@ -9,8 +10,7 @@
 \set year 2015 + :month / 12
 \set mm :month % 12 + 1
 \set i (:f - 1) * 5 + 5
--- @include auth.inc
-SELECT 1;
+-- @uncached auth.inc
 BEGIN;
 SELECT "indicators"."id", "indicators"."action_id", "indicators"."kind", "indicators"."frequency",
        "indicators"."scale_min", "indicators"."scale_max", "axes"."id", "axes"."convention_id",

@@ -1,7 +1,7 @@
 -- Ceiling of "the whole plan tree of a 45-fiche convention": the caller, then four statements:
--- the convention, its axes with their objectives, its fiches with their pilots, its indicators
--- each with its latest measurement (one index probe per indicator rather than reading all of
--- their measurements).
+-- the convention, its axes with their objectives, its fiches with their pilots and their 3
+-- latest notes (with their authors' names), its indicators each with its latest measurement (one
+-- index probe per indicator rather than reading all of their measurements).
 \set c random(1, :small_conventions)
 -- @include auth.inc
 SELECT id, name, territory, start_year, end_year, status, created_at, updated_at, version
@@ -13,7 +13,13 @@ SELECT x.id, x.number, x.title, x.description, o.id, o.number, o.title, o.descri
 SELECT a.id, a.objective_id, a.number, a.title, a.priority, a.status, a.progress, a.start_year, a.end_year,
        a.schedule_note,
        (SELECT json_agg(json_build_object('partner_id', p.partner_id, 'note', p.note) ORDER BY p.position)
-          FROM action_pilots p WHERE p.action_id = a.id) AS pilots
+          FROM action_pilots p WHERE p.action_id = a.id) AS pilots,
+       (SELECT json_agg(json_build_object('id', n.id, 'date', n.date, 'text', n.text, 'author_id', n.author_id,
+                                          'author_name', u.display_name)
+                        ORDER BY n.date DESC, n.created_at DESC, n.id DESC)
+          FROM (SELECT * FROM notes WHERE notes.action_id = a.id
+                 ORDER BY notes.date DESC, notes.created_at DESC, notes.id DESC LIMIT 3) AS n
+          JOIN users u ON u.id = n.author_id) AS notes
   FROM actions a
   JOIN objectives o ON o.id = a.objective_id
   JOIN axes x ON x.id = o.axis_id
