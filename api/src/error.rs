@@ -360,8 +360,11 @@ impl From<DieselError> for ApiError {
                             None => Self::Internal(error.to_string()),
                         }
                     }
-                    DatabaseErrorKind::ClosedConnection => Self::Unavailable(error.to_string()),
-                    DatabaseErrorKind::Unknown if is_outage(info.message()) => {
+                    // A pooled connection that died since its last use (the pool does not test
+                    // connections before handing them out): the request is retried, not a bug.
+                    DatabaseErrorKind::ClosedConnection
+                    | DatabaseErrorKind::UnableToSendCommand => Self::Unavailable(error.to_string()),
+                    _ if is_outage(info.message()) => {
                         Self::Unavailable(error.to_string())
                     }
                     _ => Self::Internal(error.to_string()),
