@@ -77,20 +77,18 @@ where
     F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    let pool = pool.clone();
-    web::block(move || {
-        let mut conn = pool.get()?;
-        let conn: &mut PgConnection = &mut conn;
+    read(pool, move |conn| {
         let result = conn.transaction(work);
+        // Changes of rights count once committed (see `auth::cache`).
         crate::auth::cache::after_commit(result.is_ok());
         result
     })
-    .await?
+    .await
 }
 
-/// Runs `work`, which only reads, on a pooled connection off the async workers, without a
-/// transaction: under READ COMMITTED each statement sees its own snapshot either way, and the
-/// `BEGIN`/`COMMIT` round trips would be pure cost on the hottest paths (the caller's check).
+/// Runs `work` on a pooled connection off the async workers, in no transaction: for reads, where
+/// under READ COMMITTED each statement sees its own snapshot either way and `BEGIN`/`COMMIT`
+/// would be pure cost on the hottest paths (the caller's check). `run` adds the transaction.
 pub async fn read<T, F>(pool: &DbPool, work: F) -> Result<T, ApiError>
 where
     F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
