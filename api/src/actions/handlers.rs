@@ -42,7 +42,7 @@ pub async fn list_convention_actions(
         ..params.into_inner().parse()?
     };
     let page = page.into_inner().validate()?;
-    let (records, total) = db::run(&pool, move |conn| {
+    let (records, total) = db::read(&pool, move |conn| {
         Convention::find(conn, convention_id).or_not_found("convention")?;
         user.require(Capability::ReadPlan, convention_id, None)?;
         Ok(Action::list(conn, &filter, page)?)
@@ -73,7 +73,7 @@ pub async fn list_objective_actions(
         ..params.into_inner().parse()?
     };
     let page = page.into_inner().validate()?;
-    let (records, total) = db::run(&pool, move |conn| {
+    let (records, total) = db::read(&pool, move |conn| {
         let objective =
             Objective::find_with_context(conn, objective_id).or_not_found("objective")?;
         user.require(Capability::ReadPlan, objective.convention_id, None)?;
@@ -143,7 +143,7 @@ pub async fn get_action(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let record = db::run(&pool, move |conn| {
+    let record = db::read(&pool, move |conn| {
         let record = Action::load(conn, id).or_not_found(ACTION)?;
         user.require(Capability::ReadPlan, record.placement.convention_id, None)?;
         Ok(record)

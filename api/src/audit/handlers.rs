@@ -28,7 +28,7 @@ pub async fn list_audit_entries(
     let convention_id = id.into_inner();
     let filter = params.into_inner().parse()?;
     let page = page.into_inner().validate()?;
-    let (items, total) = db::run(&pool, move |conn| {
+    let (items, total) = db::read(&pool, move |conn| {
         Convention::find(conn, convention_id).or_not_found("convention")?;
         user.require(Capability::ReadAudit, convention_id, None)?;
         Ok(Entry::list(conn, convention_id, &filter, page)?)

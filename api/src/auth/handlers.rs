@@ -224,7 +224,7 @@ pub async fn logout(
 #[get("/me")]
 pub async fn me(user: AuthUser, pool: web::Data<DbPool>) -> Result<web::Json<MeOut>, ApiError> {
     let id = user.id;
-    let row = db::run(&pool, move |conn| Ok(User::find(conn, id)?)).await?;
+    let row = db::read(&pool, move |conn| Ok(User::find(conn, id)?)).await?;
     Ok(web::Json(MeOut {
         id: row.id,
         email: row.email,

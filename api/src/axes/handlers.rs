@@ -29,7 +29,7 @@ pub async fn list_axes(
 ) -> Result<web::Json<Paged<AxisOut>>, ApiError> {
     let convention_id = id.into_inner();
     let page = page.into_inner().validate()?;
-    let (items, total) = db::run(&pool, move |conn| {
+    let (items, total) = db::read(&pool, move |conn| {
         Convention::find(conn, convention_id).or_not_found(CONVENTION)?;
         user.require(Capability::ReadPlan, convention_id, None)?;
         Ok(Axis::list(conn, convention_id, page)?)
@@ -69,7 +69,7 @@ pub async fn get_axis(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let axis = db::run(&pool, move |conn| {
+    let axis = db::read(&pool, move |conn| {
         let axis = Axis::find(conn, id).or_not_found(AXIS)?;
         user.require(Capability::ReadPlan, axis.convention_id, None)?;
         Ok(axis)

@@ -33,7 +33,7 @@ pub async fn indicator_chart(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let series = db::run(&pool, move |conn| {
+    let series = db::read(&pool, move |conn| {
         let record = Indicator::load(conn, id).or_not_found("indicator")?;
         user.require(Capability::ReadPlan, record.placement.convention_id, None)?;
         let rows = Measurement::series(conn, id)?;
@@ -73,7 +73,7 @@ pub async fn progress_chart(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let (name, overall, bars) = db::run(&pool, move |conn| {
+    let (name, overall, bars) = db::read(&pool, move |conn| {
         Convention::find(conn, id).or_not_found("convention")?;
         user.require(Capability::ReadPlan, id, None)?;
         let plan = crate::plan::build(conn, id)?;

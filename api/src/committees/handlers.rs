@@ -29,7 +29,7 @@ pub async fn list_committees(
 ) -> Result<web::Json<Paged<CommitteeOut>>, ApiError> {
     let convention_id = id.into_inner();
     let page = page.into_inner().validate()?;
-    let (items, total) = db::run(&pool, move |conn| {
+    let (items, total) = db::read(&pool, move |conn| {
         Convention::find(conn, convention_id).or_not_found(CONVENTION)?;
         user.require(Capability::ReadPlan, convention_id, None)?;
         Ok(Committee::list(conn, convention_id, page)?)
@@ -88,7 +88,7 @@ pub async fn get_committee(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let committee = db::run(&pool, move |conn| {
+    let committee = db::read(&pool, move |conn| {
         let committee = Committee::find(conn, id).or_not_found(COMMITTEE)?;
         user.require(Capability::ReadPlan, committee.convention_id, None)?;
         Ok(committee.with_lists(conn)?)

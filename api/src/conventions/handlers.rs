@@ -26,7 +26,7 @@ pub async fn list_conventions(
 ) -> Result<web::Json<Paged<ConventionOut>>, ApiError> {
     let page = page.into_inner().validate()?;
     let visible = (!user.is_admin).then(|| user.convention_ids());
-    let (items, total) = db::run(&pool, move |conn| {
+    let (items, total) = db::read(&pool, move |conn| {
         Ok(Convention::list(conn, visible.as_deref(), page)?)
     })
     .await?;
@@ -66,7 +66,7 @@ pub async fn get_convention(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let convention = db::run(&pool, move |conn| {
+    let convention = db::read(&pool, move |conn| {
         let convention = Convention::find(conn, id).or_not_found(CONVENTION)?;
         user.require(Capability::ReadPlan, id, None)?;
         Ok(convention.with_partners(conn)?)

@@ -33,7 +33,7 @@ pub async fn export_convention(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<ExchangeDocument>, ApiError> {
     let id = id.into_inner();
-    let document = db::run(&pool, move |conn| {
+    let document = db::read(&pool, move |conn| {
         Convention::find(conn, id).or_not_found("convention")?;
         user.require(Capability::Export, id, None)?;
         export::export(conn, id)

@@ -37,7 +37,7 @@ pub async fn list_indicators(
 ) -> Result<web::Json<Paged<IndicatorOut>>, ApiError> {
     let action_id = id.into_inner();
     let page = page.into_inner().validate()?;
-    let (records, total) = db::run(&pool, move |conn| {
+    let (records, total) = db::read(&pool, move |conn| {
         let placement = ActionPlacement::find(conn, action_id).or_not_found(ACTION)?;
         user.require(Capability::ReadPlan, placement.convention_id, None)?;
         Ok(Indicator::list_for_action(conn, action_id, page)?)
@@ -110,7 +110,7 @@ pub async fn get_indicator(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let record = db::run(&pool, move |conn| {
+    let record = db::read(&pool, move |conn| {
         let record = Indicator::load(conn, id).or_not_found(INDICATOR)?;
         user.require(Capability::ReadPlan, record.placement.convention_id, None)?;
         Ok(record)
@@ -260,7 +260,7 @@ pub async fn list_convention_indicators(
     let filter = params.into_inner().parse()?;
     let page = page.into_inner().validate()?;
     let due = DuePeriods::on(crate::time::today());
-    let (items, total) = db::run(&pool, move |conn| {
+    let (items, total) = db::read(&pool, move |conn| {
         Convention::find(conn, convention_id).or_not_found(CONVENTION)?;
         user.require(Capability::ReadPlan, convention_id, None)?;
         Ok(Indicator::list_in_convention(

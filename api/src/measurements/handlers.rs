@@ -40,7 +40,7 @@ pub async fn list_measurements(
     let indicator_id = id.into_inner();
     let filter = params.into_inner().parse()?;
     let page = page.into_inner().validate()?;
-    let (indicator, items, total) = db::run(&pool, move |conn| {
+    let (indicator, items, total) = db::read(&pool, move |conn| {
         let indicator = IndicatorRef::find(conn, indicator_id).or_not_found(INDICATOR)?;
         user.require(Capability::ReadPlan, indicator.convention_id, None)?;
         let (items, total) = Measurement::list(conn, indicator_id, filter, page)?;
@@ -119,7 +119,7 @@ pub async fn get_measurement(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let record = db::run(&pool, move |conn| {
+    let record = db::read(&pool, move |conn| {
         let record = Measurement::load(conn, id).or_not_found(MEASUREMENT)?;
         user.require(Capability::ReadPlan, record.convention_id, None)?;
         Ok(record)

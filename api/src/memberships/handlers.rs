@@ -31,7 +31,7 @@ pub async fn list_memberships(
     let convention_id = id.into_inner();
     let filter = params.into_inner().parse()?;
     let page = page.into_inner().validate()?;
-    let (items, total) = db::run(&pool, move |conn| {
+    let (items, total) = db::read(&pool, move |conn| {
         Convention::find(conn, convention_id).or_not_found(CONVENTION)?;
         user.require(Capability::ManageGovernance, convention_id, None)?;
         Ok(Membership::list(conn, convention_id, &filter, page)?)
@@ -89,7 +89,7 @@ pub async fn get_membership(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let membership = db::run(&pool, move |conn| {
+    let membership = db::read(&pool, move |conn| {
         let membership = Membership::find(conn, id).or_not_found(MEMBERSHIP)?;
         let convention_id = membership.membership.convention_id;
         user.require(Capability::ManageGovernance, convention_id, None)?;

@@ -36,7 +36,7 @@ pub async fn list_notes(
 ) -> Result<web::Json<Paged<NoteOut>>, ApiError> {
     let action_id = id.into_inner();
     let page = page.into_inner().validate()?;
-    let (records, total) = db::run(&pool, move |conn| {
+    let (records, total) = db::read(&pool, move |conn| {
         let placement = ActionPlacement::find(conn, action_id).or_not_found(ACTION)?;
         user.require(Capability::ReadPlan, placement.convention_id, None)?;
         Ok(Note::list_for_action(conn, action_id, page)?)
@@ -103,7 +103,7 @@ pub async fn get_note(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let record = db::run(&pool, move |conn| {
+    let record = db::read(&pool, move |conn| {
         let record = Note::load(conn, id).or_not_found(NOTE)?;
         user.require(Capability::ReadPlan, record.placement.convention_id, None)?;
         Ok(record)

@@ -30,7 +30,7 @@ pub async fn list_objectives(
 ) -> Result<web::Json<Paged<ObjectiveOut>>, ApiError> {
     let axis_id = id.into_inner();
     let page = page.into_inner().validate()?;
-    let (items, total) = db::run(&pool, move |conn| {
+    let (items, total) = db::read(&pool, move |conn| {
         let axis = Axis::find(conn, axis_id).or_not_found(AXIS)?;
         user.require(Capability::ReadPlan, axis.convention_id, None)?;
         Ok(Objective::list(conn, axis_id, page)?)
@@ -81,7 +81,7 @@ pub async fn get_objective(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let objective = db::run(&pool, move |conn| {
+    let objective = db::read(&pool, move |conn| {
         let objective = Objective::find(conn, id).or_not_found(OBJECTIVE)?;
         user.require(Capability::ReadPlan, objective.convention_id, None)?;
         Ok(objective)

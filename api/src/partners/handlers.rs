@@ -26,7 +26,7 @@ pub async fn list_partners(
     page: web::Query<PageParams>,
 ) -> Result<web::Json<Paged<PartnerOut>>, ApiError> {
     let page = page.into_inner().validate()?;
-    let (items, total) = db::run(&pool, move |conn| Ok(Partner::list(conn, page)?)).await?;
+    let (items, total) = db::read(&pool, move |conn| Ok(Partner::list(conn, page)?)).await?;
     Ok(web::Json(
         Paged::new(items, total, page).map(PartnerOut::from),
     ))
@@ -63,7 +63,7 @@ pub async fn get_partner(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let partner = db::run(&pool, move |conn| {
+    let partner = db::read(&pool, move |conn| {
         Partner::find(conn, id).or_not_found(PARTNER)
     })
     .await?;

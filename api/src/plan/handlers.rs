@@ -29,7 +29,7 @@ pub async fn get_plan(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<PlanOut>, ApiError> {
     let id = id.into_inner();
-    let plan = db::run(&pool, move |conn| {
+    let plan = db::read(&pool, move |conn| {
         Convention::find(conn, id).or_not_found("convention")?;
         user.require(Capability::ReadPlan, id, None)?;
         Ok(super::build(conn, id)?)

@@ -124,7 +124,7 @@ pub async fn get_annual_report(
     let today = crate::time::today();
     // Read here (the request stays on this worker), refused only after the permission check.
     let format = ReportFormat::negotiate(params.format.as_deref(), &request);
-    let (report, format, history) = db::run(&pool, move |conn| {
+    let (report, format, history) = db::read(&pool, move |conn| {
         let convention = Convention::find(conn, id).or_not_found("convention")?;
         user.require(Capability::ReadReports, id, None)?;
         let year = parse_year(params.year.as_deref(), &convention)?;

@@ -30,7 +30,7 @@ pub async fn get_stats(
 ) -> Result<web::Json<StatsOut>, ApiError> {
     let id = id.into_inner();
     let today = crate::time::today();
-    let stats = db::run(&pool, move |conn| {
+    let stats = db::read(&pool, move |conn| {
         Convention::find(conn, id).or_not_found("convention")?;
         user.require(Capability::ReadPlan, id, None)?;
         let plan = crate::plan::build(conn, id)?;

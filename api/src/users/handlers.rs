@@ -30,7 +30,7 @@ pub async fn list_users(
 ) -> Result<web::Json<Paged<UserOut>>, ApiError> {
     user.require_admin()?;
     let page = page.into_inner().validate()?;
-    let (items, total) = db::run(&pool, move |conn| Ok(User::list(conn, page)?)).await?;
+    let (items, total) = db::read(&pool, move |conn| Ok(User::list(conn, page)?)).await?;
     Ok(web::Json(Paged::new(items, total, page).map(UserOut::from)))
 }
 
@@ -71,7 +71,7 @@ pub async fn get_user(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     user.require_self_or_admin(id)?;
-    let found = db::run(&pool, move |conn| User::find(conn, id).or_not_found(USER)).await?;
+    let found = db::read(&pool, move |conn| User::find(conn, id).or_not_found(USER)).await?;
     Ok(respond::ok(&UserOut::from(found)))
 }
 

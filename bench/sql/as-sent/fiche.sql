@@ -7,7 +7,6 @@
 --     place, a page of its indicators joined up to the convention, their count.
 \set f random(1, :all_fiches)
 -- @uncached auth.inc
-BEGIN;
 SELECT "actions"."id", "actions"."objective_id", "actions"."number", "actions"."title", "actions"."priority",
        "actions"."status", "actions"."progress", "actions"."context", "actions"."shared_findings",
        "actions"."expected_results", "actions"."inhabitants_role", "actions"."resources_financial",
@@ -30,9 +29,7 @@ SELECT "action_steps"."action_id", "action_steps"."text", "action_steps"."pilot_
 SELECT "action_links"."action_id", "action_links"."linked_action_id"
   FROM "action_links" WHERE ("action_links"."action_id" = ANY(ARRAY[bench_uuid('40000000', :f)]))
  ORDER BY "action_links"."action_id", "action_links"."position";
-COMMIT;
 -- @uncached auth.inc
-BEGIN;
 SELECT "actions"."id", "actions"."number", "objectives"."number", "axes"."id", "axes"."number", "axes"."convention_id"
   FROM ("actions" INNER JOIN ("objectives" INNER JOIN "axes" ON ("objectives"."axis_id" = "axes"."id"))
         ON ("actions"."objective_id" = "objectives"."id"))
@@ -51,4 +48,3 @@ SELECT "indicators"."id", "indicators"."action_id", "indicators"."position", "in
  ORDER BY "indicators"."position", "indicators"."id"
  LIMIT 50 OFFSET 0;
 SELECT COUNT(*) FROM "indicators" WHERE ("indicators"."action_id" = bench_uuid('40000000', :f));
-COMMIT;

@@ -4,7 +4,6 @@
 \set f random(1, :all_fiches)
 \set i (:f - 1) * 5 + 4
 -- @uncached auth.inc
-BEGIN;
 SELECT "indicators"."id", "indicators"."action_id", "indicators"."kind", "indicators"."frequency",
        "indicators"."scale_min", "indicators"."scale_max", "axes"."id", "axes"."convention_id",
        "conventions"."start_year", "conventions"."end_year"
@@ -22,4 +21,3 @@ SELECT "measurements"."id", "measurements"."indicator_id", "measurements"."perio
  LIMIT 12 OFFSET 0;
 SELECT COUNT(*) FROM "measurements"
  WHERE (("measurements"."indicator_id" = bench_uuid('50000000', :i)) AND ("measurements"."period_start" >= DATE '2025-11-01'));
-COMMIT;

@@ -8,7 +8,6 @@
 \set first (:c - 1) * 45 + :offset + 1
 \set last (:c - 1) * 45 + least(:offset + 20, 45)
 -- @uncached auth.inc
-BEGIN;
 SELECT "conventions"."id", "conventions"."name", "conventions"."territory", "conventions"."start_year",
        "conventions"."end_year", "conventions"."status", "conventions"."created_at", "conventions"."updated_at",
        "conventions"."version"
@@ -45,4 +44,3 @@ SELECT "action_links"."action_id", "action_links"."linked_action_id"
   FROM "action_links"
  WHERE ("action_links"."action_id" = ANY(ARRAY(SELECT bench_uuid('40000000', g) FROM generate_series(CAST(:first AS int), CAST(:last AS int)) AS g)))
  ORDER BY "action_links"."action_id", "action_links"."position";
-COMMIT;

@@ -11,7 +11,6 @@
 \set first_indicator (:c - 1) * 225 + 1
 \set last_indicator :c * 225
 -- @uncached auth.inc
-BEGIN;
 SELECT "conventions"."id", "conventions"."name", "conventions"."territory", "conventions"."start_year",
        "conventions"."end_year", "conventions"."status", "conventions"."created_at", "conventions"."updated_at",
        "conventions"."version"
@@ -59,4 +58,3 @@ SELECT n.action_id, n.id, n.date, n.text, n.author_id, u.display_name AS author_
   JOIN users u ON u.id = n.author_id
  WHERE n.rank <= 3
  ORDER BY n.action_id, n.rank;
-COMMIT;
