@@ -1,5 +1,7 @@
-//! `AuthUser`: the caller, re-read from the database on every request so that disabling a user,
-//! changing a password, revoking a session or removing a membership takes effect at once.
+//! `AuthUser`: the caller, checked on every request against what the database says now, so that
+//! disabling a user, changing a password, revoking a session or removing a membership takes
+//! effect at once: read from the database, or from the sign-in cache while nothing has changed
+//! (`auth::cache`, kept right by PostgreSQL notifications).
 
 use std::collections::HashMap;
 
@@ -62,21 +64,6 @@ impl AuthUser {
         ids.sort();
         ids.dedup();
         ids
-    }
-
-    /// Loads the caller named by a verified token, or `None` when the user is disabled or
-    /// deleted, the session revoked or expired, or the password changed since the token.
-    pub fn load(
-        conn: &mut PgConnection,
-        user_id: Uuid,
-        session_id: Uuid,
-        issued_at: i64,
-    ) -> QueryResult<Option<Self>> {
-        let session = Self::load_session(conn, user_id, session_id)?;
-        Ok(session.and_then(|s| {
-            // Tokens carry whole seconds: a token from the second of the change stays valid.
-            (issued_at >= s.password_changed_at.timestamp()).then_some(s.user)
-        }))
     }
 
     /// The caller of a live session, with what each request must still check itself (the
