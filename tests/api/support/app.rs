@@ -100,7 +100,7 @@ impl TestApp {
             max_size: 4,
             ..PoolSettings::default()
         };
-        Self::spawn_configured_with(TestDb::new(), pool_settings, configure).await
+        Self::spawn_configured_on(pool_settings, configure).await
     }
 
     /// `spawn_configured` with its own pool settings.
