@@ -2,7 +2,8 @@
 """SIGTERM under load (issue 7, point 5).
 
 Two runs of `ctg serve` on the demo plan, each under load from threads reading heavy resources
-(the plan tree, the annual report, the indicators, the export) on fresh connections:
+(the plan tree, the annual report, the indicators, the export) on fresh connections, slowly, so
+that responses are still being written when SIGTERM arrives:
 
 1. `drain` (CTG_SHUTDOWN_GRACE_MS=0): SIGTERM is sent while requests are in flight; every one of
    them must complete with 2xx (none reset, none cut short), the server must stop accepting
@@ -16,6 +17,7 @@ Two runs of `ctg serve` on the demo plan, each under load from threads reading h
 
 from __future__ import annotations
 
+import http.client
 import signal
 import threading
 import time
@@ -28,8 +30,15 @@ LOAD_THREADS = 6
 DRAIN_TIMEOUT = 30.0
 GRACE = 3.0
 # A request this long in flight before SIGTERM has surely been accepted by the server (and not
-# merely queued by the kernel, where closing the listener would reset it).
+# merely queued by the kernel, where closing the listener would reset it). A request whose
+# response has begun to arrive has been accepted whatever its age.
 SURELY_ACCEPTED = 0.1
+# The load reads bodies this slowly (bytes per chunk, pause between chunks), as a client on a poor
+# mobile link would: the server is then still writing large responses when SIGTERM arrives, and
+# the drain must let it finish them. Fast machines answer the plan in a few milliseconds, so
+# without it the check could not count on requests being in flight.
+READ_CHUNK = 8 * 1024
+READ_PAUSE = 0.01
 # In the `grace` run, the load balancer notices the instance going this long after SIGTERM.
 LB_DELAY = 1.0
 
@@ -48,8 +57,9 @@ class Load:
             f"/api/v1/conventions/{convention_id}/stats",
         ]
         self.lock = threading.Lock()
-        self.outstanding = {}  # request number -> started
-        self.results = []  # (started, ended, status or exception name, path)
+        self.outstanding = {}  # request number -> (started, when the response began, or None)
+        # (started, ended, status or exception name, path, when the response began, or None)
+        self.results = []
         self.stop_sending = threading.Event()
         self.threads = [threading.Thread(target=self.loop, args=(i,), daemon=True) for i in range(LOAD_THREADS)]
         self.counter = 0
@@ -58,10 +68,27 @@ class Load:
         for thread in self.threads:
             thread.start()
 
-    def in_flight_since(self, age: float) -> int:
+    def surely_accepted_in_flight(self) -> int:
         now = time.monotonic()
         with self.lock:
-            return sum(1 for started in self.outstanding.values() if now - started >= age)
+            return sum(1 for started, answering in self.outstanding.values()
+                       if answering is not None or now - started >= SURELY_ACCEPTED)
+
+    def read_slowly(self, number: int, path: str) -> int:
+        """Sends one GET on its own connection and reads the body slowly; returns the status."""
+        conn = http.client.HTTPConnection(self.server.host, self.server.port, timeout=DRAIN_TIMEOUT + 10)
+        try:
+            conn.request("GET", path, headers={"Authorization": f"Bearer {self.token}",
+                                               "Accept": "application/json", "Connection": "close"})
+            response = conn.getresponse()
+            with self.lock:
+                self.outstanding[number] = (self.outstanding[number][0], time.monotonic())
+            # `read(n)` raises IncompleteRead when the connection ends before Content-Length.
+            while response.read(READ_CHUNK):
+                time.sleep(READ_PAUSE)
+            return response.status
+        finally:
+            conn.close()
 
     def loop(self, index: int) -> None:
         turn = index
@@ -73,18 +100,17 @@ class Load:
                 number = self.counter
             started = time.monotonic()
             with self.lock:
-                self.outstanding[number] = started
+                self.outstanding[number] = (started, None)
             try:
-                r = h.request(self.server, "GET", path, token=self.token, timeout=DRAIN_TIMEOUT + 10)
-                outcome = r.status
+                outcome = self.read_slowly(number, path)
             except ConnectionRefusedError:
                 outcome = "refused"
-            except OSError as error:
+            except (OSError, http.client.HTTPException) as error:
                 outcome = type(error).__name__
             ended = time.monotonic()
             with self.lock:
-                del self.outstanding[number]
-                self.results.append((started, ended, outcome, path))
+                answering = self.outstanding.pop(number)[1]
+                self.results.append((started, ended, outcome, path, answering))
             if outcome == "refused":
                 # The listener is closed: nothing more to send to this instance.
                 return
@@ -97,7 +123,7 @@ class Load:
 def send_sigterm_under_load(server: h.Server, load: Load) -> float:
     """Sends SIGTERM once at least three requests have been in flight for a while; returns when."""
     deadline = time.monotonic() + 30
-    while load.in_flight_since(SURELY_ACCEPTED) < 3:
+    while load.surely_accepted_in_flight() < 3:
         if time.monotonic() > deadline:
             h.fail("the load never had three requests in flight at once")
         time.sleep(0.005)
@@ -126,7 +152,8 @@ def run_drain(url: str, convention_id: str) -> list[str]:
         code, took = wait_exit(server, sent, DRAIN_TIMEOUT)
         load.stop_sending.set()
         load.join()
-        in_flight = [r for r in load.results if r[0] <= sent - SURELY_ACCEPTED and r[1] >= sent]
+        in_flight = [r for r in load.results if r[1] >= sent and (
+            r[0] <= sent - SURELY_ACCEPTED or (r[4] is not None and r[4] <= sent))]
         failed = [r for r in in_flight if not (isinstance(r[2], int) and 200 <= r[2] < 300)]
         bad_answers = [r for r in load.results if isinstance(r[2], int) and not 200 <= r[2] < 300]
         late_resets = [r for r in load.results if not isinstance(r[2], int) and r[2] != "refused"
