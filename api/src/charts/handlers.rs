@@ -74,9 +74,9 @@ pub async fn progress_chart(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let (name, overall, bars) = db::read(&pool, move |conn| {
-        Convention::find(conn, id).or_not_found("convention")?;
+        let convention = Convention::find(conn, id).or_not_found("convention")?;
         user.require(Capability::ReadPlan, id, None)?;
-        let plan = crate::plan::build(conn, id)?;
+        let plan = crate::plan::build(conn, convention)?;
         let bars = plan
             .axes
             .into_iter()

@@ -30,9 +30,9 @@ pub async fn get_plan(
 ) -> Result<web::Json<PlanOut>, ApiError> {
     let id = id.into_inner();
     let plan = db::read(&pool, move |conn| {
-        Convention::find(conn, id).or_not_found("convention")?;
+        let convention = Convention::find(conn, id).or_not_found("convention")?;
         user.require(Capability::ReadPlan, id, None)?;
-        Ok(super::build(conn, id)?)
+        Ok(super::build(conn, convention)?)
     })
     .await?;
     Ok(web::Json(plan))

@@ -1,6 +1,6 @@
-//! Reading a whole plan: eight queries whatever its size (convention, axes, objectives, actions,
-//! pilots, indicators, latest measurements, latest notes), then the tree and its progress are
-//! assembled in memory.
+//! Reading a whole plan: seven queries whatever its size (axes, objectives, actions, pilots,
+//! indicators, latest measurements, latest notes) after the caller's read of the convention,
+//! then the tree and its progress are assembled in memory.
 
 use std::collections::HashMap;
 
@@ -74,9 +74,9 @@ fn group<K: std::hash::Hash + Eq, T>(rows: Vec<T>, key: impl Fn(&T) -> K) -> Has
     groups
 }
 
-/// The plan of convention `id`.
-pub fn build(conn: &mut PgConnection, id: Uuid) -> QueryResult<PlanOut> {
-    let convention = Convention::find(conn, id)?;
+/// The plan of `convention`, already read (and its reader's right checked) by the caller.
+pub fn build(conn: &mut PgConnection, convention: Convention) -> QueryResult<PlanOut> {
+    let id = convention.id;
     let axis_rows: Vec<Axis> = axes::table
         .filter(axes::convention_id.eq(id))
         .order((axes::number, axes::id))

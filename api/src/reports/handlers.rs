@@ -129,10 +129,11 @@ pub async fn get_annual_report(
         user.require(Capability::ReadReports, id, None)?;
         let year = parse_year(params.year.as_deref(), &convention)?;
         let format = format?;
-        let report = model::annual_report(conn, id, year, today)?;
+        let start_year = convention.start_year;
+        let report = model::annual_report(conn, convention, year, today)?;
         // Only the workbook shows every year's values.
         let history = match format {
-            ReportFormat::Xlsx => model::year_values(conn, id, convention.start_year..=year)?,
+            ReportFormat::Xlsx => model::year_values(conn, id, start_year..=year)?,
             ReportFormat::Json | ReportFormat::Csv => xlsx::ValuesByYear::new(),
         };
         Ok((report, format, history))

@@ -14,6 +14,7 @@ use super::dto::{
     AnnualReport, ReportAction, ReportAxis, ReportIndicator, ReportNote, ReportObjective,
     ReportPilot, Schedule, YearValue, SCHEMA_VERSION,
 };
+use crate::conventions::model::Convention;
 use crate::db::schema::{
     actions, axes, indicators, measurements, notes, objectives, partners, users,
 };
@@ -30,14 +31,15 @@ struct IndicatorExtra {
     scale: Option<(f64, f64)>,
 }
 
-/// The annual report of convention `id` for `year`, generated on `today` (Europe/Paris).
+/// The annual report of `convention` for `year`, generated on `today` (Europe/Paris).
 pub fn annual_report(
     conn: &mut PgConnection,
-    id: Uuid,
+    convention: Convention,
     year: i32,
     today: NaiveDate,
 ) -> QueryResult<AnnualReport> {
-    let plan = crate::plan::build(conn, id)?;
+    let id = convention.id;
+    let plan = crate::plan::build(conn, convention)?;
     let (_, due_count) = due_indicators(conn, id, today)?;
     let mut extras = indicator_extras(conn, id)?;
     let mut values = year_values(conn, id, year - 1..=year)?;

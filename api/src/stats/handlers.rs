@@ -31,9 +31,9 @@ pub async fn get_stats(
     let id = id.into_inner();
     let today = crate::time::today();
     let stats = db::read(&pool, move |conn| {
-        Convention::find(conn, id).or_not_found("convention")?;
+        let convention = Convention::find(conn, id).or_not_found("convention")?;
         user.require(Capability::ReadPlan, id, None)?;
-        let plan = crate::plan::build(conn, id)?;
+        let plan = crate::plan::build(conn, convention)?;
         let (due, due_count) = due_indicators(conn, id, today)?;
         let recent = recently_changed_actions(conn, id)?;
         Ok(stats_of(plan, due, due_count, recent, today))

@@ -1,8 +1,7 @@
 -- GET /api/v1/conventions/{id}/plan (plan::handlers::get_plan, plan::model::build) for a
--- 45-fiche convention: one transaction: the convention (twice: the handler, then build), its
--- axes, objectives, fiches, their pilots, their indicators, each indicator's latest measurement
--- (one index step per indicator, a lateral join over the ids) and the 3 latest notes of each
--- fiche. The API binds the ids read by the earlier queries; here they are computed (see
+-- 45-fiche convention: the convention, its axes, objectives, fiches, their pilots, their
+-- indicators, each indicator's latest measurement (one index step per indicator, a lateral join
+-- over the ids) and the 3 latest notes of each fiche. The API binds the ids read by the earlier queries; here they are computed (see
 -- bench/data.sql). The caller comes from the sign-in cache (`-- @uncached auth.inc`: only under
 -- CTG_AUTH_CACHE=off).
 \set c random(1, :small_conventions)
@@ -11,11 +10,6 @@
 \set first_indicator (:c - 1) * 225 + 1
 \set last_indicator :c * 225
 -- @uncached auth.inc
-SELECT "conventions"."id", "conventions"."name", "conventions"."territory", "conventions"."start_year",
-       "conventions"."end_year", "conventions"."status", "conventions"."created_at", "conventions"."updated_at",
-       "conventions"."version"
-  FROM "conventions" WHERE ("conventions"."id" = bench_uuid('10000000', :c))
- LIMIT 1;
 SELECT "conventions"."id", "conventions"."name", "conventions"."territory", "conventions"."start_year",
        "conventions"."end_year", "conventions"."status", "conventions"."created_at", "conventions"."updated_at",
        "conventions"."version"
