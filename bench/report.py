@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 LABELS = {
-    "fiche": "get one fiche with its indicators (2 requests)",
+    "fiche": "get one fiche with its indicators",
     "list_fiches": "page of 20 fiches of a convention",
     "last12": "last 12 values of an indicator",
     "record": "record one measurement",
@@ -21,8 +21,6 @@ LABELS = {
     "login": "login (argon2id)",
 }
 READS = {"fiche", "list_fiches", "last12", "plan45"}
-# HTTP requests per operation.
-REQUESTS_PER_OP = {"fiche": 2}
 # The issue's targets.
 READ_RATIO, RECORD_RATIO, READ_P99_MS, PEAK_RSS_MIB = 0.50, 0.40, 20.0, 64.0
 # Statements that carry no data: the pool's connection check and the transactions' bounds.
@@ -191,7 +189,7 @@ def main() -> None:
         stale = []
         for name, requests, calls, ms in in_order(queries):
             op, variant = split_name(name)
-            n = max(int(requests) / REQUESTS_PER_OP.get(op, 1), 1)
+            n = max(int(requests), 1)
             overhead = sum(int(r[0]) for r in rows(out / f"pgss-{name}.tsv") if r[2].strip() in OVERHEAD)
             suffix = f"-{variant}" if variant else ""
             as_sent = script_statements(out / f"pgbench-as-sent-{op}{suffix}.sql")

@@ -212,6 +212,57 @@ async fn an_indicator_is_stored_and_read_back_as_written() {
 }
 
 #[actix_web::test]
+async fn a_fiche_read_with_include_carries_its_indicators_in_order() {
+    let app = TestApp::spawn().await;
+    let Plan { action, .. } = fixtures::plan(&app).await;
+    let fiche = format!("/api/v1/actions/{action}");
+
+    let bare = app.get(&fiche).await;
+    assert_eq!(bare.status, 200, "{}", bare.text);
+    assert!(
+        bare.body.get("indicators").is_none(),
+        "a fiche read without `include` has no `indicators`: {}",
+        bare.text
+    );
+    let none_yet = app.get(&format!("{fiche}?include=indicators")).await;
+    assert_eq!(none_yet.status, 200, "{}", none_yet.text);
+    assert_eq!(none_yet.body["indicators"], json!([]));
+
+    for label in [
+        "Places créées",
+        "Familles accueillies",
+        "Satisfaction des familles",
+    ] {
+        create(&app, &action, json!({ "label": label })).await;
+    }
+    let with = app.get(&format!("{fiche}?include=indicators")).await;
+    assert_eq!(with.status, 200, "{}", with.text);
+    assert_eq!(with.etag(), bare.etag(), "the fiche's own version");
+    let listed = app.get(&indicators_path(&action)).await;
+    assert_eq!(
+        with.body["indicators"],
+        json!(items(&listed)),
+        "the same indicators, in the same order, as the fiche's list"
+    );
+    assert_eq!(
+        labels(&listed),
+        [
+            "Places créées",
+            "Familles accueillies",
+            "Satisfaction des familles"
+        ]
+    );
+    for field in ["title", "code", "pilots", "steps", "version"] {
+        assert_eq!(with.body[field], bare.body[field], "{field}");
+    }
+
+    let wrong = app.get(&format!("{fiche}?include=measurements")).await;
+    assert_eq!(wrong.status, 400, "{}", wrong.text);
+    assert_eq!(wrong.problem_code(), "invalid_query");
+    assert_eq!(wrong.error_fields(), ["include"], "{}", wrong.text);
+}
+
+#[actix_web::test]
 async fn every_rule_of_a_definition_is_checked() {
     let app = TestApp::spawn().await;
     let plan = fixtures::plan(&app).await;
@@ -683,6 +734,7 @@ async fn roles_follow_the_contract_table() {
     let reads = [
         scoped_path.clone(),
         indicators_path(&b.other),
+        format!("/api/v1/actions/{}?include=indicators", b.other),
         convention_indicators_path(c, ""),
     ];
     for path in &reads {

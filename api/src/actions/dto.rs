@@ -18,6 +18,7 @@ use crate::domain::{
 use crate::error::FieldError;
 use crate::http::patch::Patch;
 use crate::http::respond::Versioned;
+use crate::indicators::dto::IndicatorOut;
 use crate::objectives::model::code as objective_code;
 use crate::parse_fields;
 
@@ -63,6 +64,10 @@ pub struct ActionOut {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
+    /// The fiche's indicators in its order: only in `GET /actions/{id}?include=indicators`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub indicators: Option<Vec<IndicatorOut>>,
 }
 
 /// One step of a fiche-action.
@@ -298,6 +303,7 @@ impl From<ActionRecord> for ActionOut {
             created_at: a.created_at,
             updated_at: a.updated_at,
             version: a.version,
+            indicators: None,
         }
     }
 }

@@ -7,6 +7,7 @@ use uuid::Uuid;
 use super::access;
 use super::dto::{ActionCreate, ActionOut, ActionUpdate};
 use super::filter::ActionListParams;
+use super::include::{ActionInclude, ActionReadParams};
 use super::model::{Action, ActionChanges, ActionFilter};
 use crate::audit::{Audit, EntityType};
 use crate::auth::{AuthUser, Capability};
@@ -18,6 +19,8 @@ use crate::http::json::JsonBody;
 use crate::http::page::{PageParams, Paged};
 use crate::http::respond;
 use crate::idempotency::{IdempotencyKey, Replayable};
+use crate::indicators::dto::IndicatorOut;
+use crate::indicators::model::{ActionPlacement, Indicator};
 use crate::objectives::model::{Objective, ObjectiveContext};
 
 const ACTION: &str = "action";
@@ -131,9 +134,12 @@ pub async fn create_action(
 }
 
 /// Read a fiche-action.
+///
+/// With `include=indicators` the fiche comes with its indicators, as a fiche page shows it: one
+/// request and two statements instead of two requests.
 #[utoipa::path(
     tag = "actions",
-    params(("id" = Uuid, Path, description = "The action's id")),
+    params(("id" = Uuid, Path, description = "The action's id"), ActionReadParams),
     responses((status = 200, body = ActionOut))
 )]
 #[get("/actions/{id}")]
@@ -141,15 +147,26 @@ pub async fn get_action(
     user: AuthUser,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
+    params: web::Query<ActionReadParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let record = db::read(&pool, move |conn| {
+    let include = params.into_inner().parse()?;
+    let (record, indicators) = db::read(&pool, move |conn| {
         let record = Action::load(conn, id).or_not_found(ACTION)?;
         user.require(Capability::ReadPlan, record.placement.convention_id, None)?;
-        Ok(record)
+        let indicators = match include {
+            Some(ActionInclude::Indicators) => Some(Indicator::all_for_action(
+                conn,
+                ActionPlacement::of(&record),
+            )?),
+            None => None,
+        };
+        Ok((record, indicators))
     })
     .await?;
-    Ok(respond::ok(&ActionOut::from(record)))
+    let mut out = ActionOut::from(record);
+    out.indicators = indicators.map(|list| list.into_iter().map(IndicatorOut::from).collect());
+    Ok(respond::ok(&out))
 }
 
 /// Change a fiche-action (JSON Merge Patch; `If-Match` required).

@@ -4,6 +4,7 @@ mod access;
 pub mod dto;
 mod filter;
 pub mod handlers;
+mod include;
 pub mod model;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -16,7 +16,7 @@ use diesel::sql_types::{Bool, Integer, Text};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::actions::model::PartnerRole;
+use crate::actions::model::{ActionRecord, PartnerRole};
 use crate::auth::ActionTarget;
 use crate::db::schema::{
     action_pilots, actions, axes, conventions, indicators, measurements, objectives,
@@ -209,6 +209,18 @@ impl ActionPlacement {
     }
 
     /// Where action `id` sits.
+    /// The place of a fiche already read.
+    pub fn of(record: &ActionRecord) -> ActionPlacement {
+        ActionPlacement {
+            action_id: record.action.id,
+            action_number: record.action.number,
+            objective_number: record.placement.objective_number,
+            axis_id: record.placement.axis_id,
+            axis_number: record.placement.axis_number,
+            convention_id: record.placement.convention_id,
+        }
+    }
+
     pub fn find(conn: &mut PgConnection, action_id: Uuid) -> QueryResult<ActionPlacement> {
         actions::table
             .inner_join(objectives::table.inner_join(axes::table))
@@ -425,6 +437,26 @@ impl Indicator {
             .for_update()
             .first::<Uuid>(conn)?;
         Self::load(conn, id)
+    }
+
+    /// All the indicators of the action at `placement`, in the fiche's order: one statement,
+    /// the action's place being known already.
+    pub fn all_for_action(
+        conn: &mut PgConnection,
+        placement: ActionPlacement,
+    ) -> QueryResult<Vec<IndicatorRecord>> {
+        let rows = indicators::table
+            .filter(indicators::action_id.eq(placement.action_id))
+            .select(Indicator::as_select())
+            .order((indicators::position, indicators::id))
+            .load::<Indicator>(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|indicator| IndicatorRecord {
+                indicator,
+                placement,
+            })
+            .collect())
     }
 
     /// A page of one action's indicators, in the fiche's order, and the total.
