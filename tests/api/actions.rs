@@ -208,6 +208,22 @@ async fn lists_filter_by_every_criterion_the_contract_names() {
     assert_eq!(page.body["total"], 4);
     assert_eq!(page.body["items"][0]["id"], fiche_id.as_str());
     assert_eq!(page.body["items"][1]["id"], late_id.as_str());
+    // The total is the same on a page past the end, where no row carries it, and with a filter.
+    for (query, total) in [
+        ("?limit=2&offset=10".to_string(), 4),
+        (format!("?axis={axis2}&offset=10"), 2),
+        (format!("?axis={axis2}&status=abandoned"), 0),
+    ] {
+        let page = app
+            .get(&format!(
+                "/api/v1/conventions/{}/actions{query}",
+                plan.convention
+            ))
+            .await;
+        assert_eq!(page.status, 200, "{query}: {}", page.text);
+        assert_eq!(page.body["items"], json!([]), "{query}");
+        assert_eq!(page.body["total"], total, "{query}");
+    }
 
     let by_objective = app
         .get(&format!("/api/v1/objectives/{objective21}/actions"))
@@ -262,6 +278,16 @@ async fn lists_of_unknown_parents_are_not_found() {
             .status,
         404
     );
+    // A convention without fiches is an empty list, not a missing one.
+    let empty = fixtures::convention(&app).await;
+    let list = app
+        .get(&format!(
+            "/api/v1/conventions/{}/actions",
+            empty["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    assert_eq!(list.body["total"], 0);
     assert_eq!(
         app.get(&format!("/api/v1/objectives/{nobody}/actions"))
             .await

@@ -46,9 +46,15 @@ pub async fn list_convention_actions(
     };
     let page = page.into_inner().validate()?;
     let (records, total) = db::read(&pool, move |conn| {
-        Convention::find(conn, convention_id).or_not_found("convention")?;
+        // The right comes from the caller's memberships (no statement). A page with fiches
+        // proves the convention exists: only an empty page reads it, to tell a missing
+        // convention (404) from one without fiches.
         user.require(Capability::ReadPlan, convention_id, None)?;
-        Ok(Action::list(conn, &filter, page)?)
+        let (records, total) = Action::list(conn, &filter, page)?;
+        if records.is_empty() {
+            Convention::find(conn, convention_id).or_not_found("convention")?;
+        }
+        Ok((records, total))
     })
     .await?;
     Ok(web::Json(
