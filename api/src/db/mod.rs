@@ -5,17 +5,41 @@ pub mod embedded;
 pub mod migrations;
 pub mod schema;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::web;
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection, State};
 use diesel::{Connection, PgConnection};
+use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
 
-pub type DbPool = Pool<ConnectionManager<PgConnection>>;
 pub type DbConn = PooledConnection<ConnectionManager<PgConnection>>;
+
+/// The connection pool, with as many permits as it has connections. A request takes a permit
+/// (waiting on the async worker) before it goes to the blocking pool for a connection, so the
+/// blocking threads that hold or wait for connections are never more than the connections
+/// themselves: under load, extra requests queue as cheap futures, not as parked threads, each
+/// with its own allocator heap and stack.
+#[derive(Clone)]
+pub struct DbPool {
+    connections: Pool<ConnectionManager<PgConnection>>,
+    permits: Arc<Semaphore>,
+    checkout_timeout: Duration,
+}
+
+impl DbPool {
+    /// Connections open and idle, for the metrics.
+    pub fn state(&self) -> State {
+        self.connections.state()
+    }
+
+    pub fn max_size(&self) -> u32 {
+        self.connections.max_size()
+    }
+}
 
 /// How the pool behaves; every value has a production default (see `config.rs`).
 #[derive(Debug, Clone)]
@@ -55,7 +79,7 @@ impl CustomizeConnection<PgConnection, diesel::r2d2::Error> for SessionSettings 
 /// Builds the pool without connecting: the service starts (and reports not ready) while the
 /// database is down, and recovers by itself when it comes back.
 pub fn pool(database_url: &str, settings: &PoolSettings) -> DbPool {
-    Pool::builder()
+    let connections = Pool::builder()
         .max_size(settings.max_size)
         // Open connections on demand: a pool never holds connections it has not needed.
         .min_idle(Some(0))
@@ -67,7 +91,12 @@ pub fn pool(database_url: &str, settings: &PoolSettings) -> DbPool {
         .connection_customizer(Box::new(SessionSettings {
             statement_timeout_ms: settings.statement_timeout.as_millis(),
         }))
-        .build_unchecked(ConnectionManager::new(database_url))
+        .build_unchecked(ConnectionManager::new(database_url));
+    DbPool {
+        connections,
+        permits: Arc::new(Semaphore::new(settings.max_size as usize)),
+        checkout_timeout: settings.checkout_timeout,
+    }
 }
 
 /// Runs `work` in one transaction on a pooled connection, off the async workers. The connection
@@ -94,9 +123,19 @@ where
     F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    let pool = pool.clone();
+    // The permit's wait counts against the checkout timeout, like the pool's own wait: a
+    // request that cannot get a connection in time is a 503 either way.
+    let permit = tokio::time::timeout(
+        pool.checkout_timeout,
+        Arc::clone(&pool.permits).acquire_owned(),
+    )
+    .await
+    .map_err(|_| ApiError::Unavailable("timed out waiting for a database connection".into()))?
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let connections = pool.connections.clone();
     web::block(move || {
-        let mut conn = pool.get()?;
+        let _permit = permit;
+        let mut conn = connections.get()?;
         work(&mut conn)
     })
     .await?
