@@ -61,7 +61,12 @@ pub fn document() -> Value {
 
 /// The document as pretty JSON with a final newline: the exact bytes of `openapi/openapi.json`.
 pub fn document_text() -> String {
-    let mut text = serde_json::to_string_pretty(&document()).expect("serialises");
+    text_of(&document())
+}
+
+/// `document` as `document_text` writes it.
+pub fn text_of(document: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(document).expect("serialises");
     text.push('\n');
     text
 }

@@ -4,12 +4,12 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header::{self, ContentType, HeaderValue};
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpMessage, HttpRequest, HttpResponse, HttpServer};
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_actix_web::{scope, service_config::ServiceConfig, AppExt};
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 use crate::auth::cache::AuthCache;
 use crate::auth::{PasswordHasher, TokenKeys};
@@ -47,9 +47,10 @@ impl AppState {
             cors_origins: Vec::new(),
             pool,
             token_keys: TokenKeys::new(jwt_secret),
-            // Each hash holds 19 MiB: two per core keeps a burst of sign-ins bounded.
+            // Each hash holds 19 MiB and keeps a core busy: more hashes at once than cores
+            // would add memory, not sign-ins per second.
             password_hasher: PasswordHasher::new(
-                2 * std::thread::available_parallelism().map_or(1, usize::from),
+                std::thread::available_parallelism().map_or(1, usize::from),
             ),
             draining: Draining::default(),
             auth_cache: Arc::default(),
@@ -118,9 +119,19 @@ pub fn run(
 ) -> std::io::Result<Server> {
     let document = crate::openapi::document();
     let documented = std::sync::Arc::new(DocumentedPaths::new(&document));
-    let spec: utoipa::openapi::OpenApi =
-        serde_json::from_value(document).expect("the document round-trips");
-    let mut server = HttpServer::new(move || {
+    // Served as the bytes `ctg openapi` prints, shared by every worker: the parsed document
+    // that `SwaggerUi::url` would hold (and clone into each worker) weighed some 15 MiB.
+    let spec = web::Bytes::from(crate::openapi::text_of(&document));
+    drop(document);
+    let workers = workers.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let blocking_threads = blocking_threads_per_worker(
+        state.pool.max_size() as usize,
+        state.password_hasher.max_concurrent(),
+        workers,
+    );
+    let server = HttpServer::new(move || {
         App::new()
             .into_utoipa_app()
             .map(|app| {
@@ -170,7 +181,21 @@ pub fn run(
             })
             .configure(routes)
             .into_app()
-            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
+            .route(
+                "/openapi.json",
+                web::get().to({
+                    let spec = spec.clone();
+                    move || {
+                        let spec = spec.clone();
+                        async move {
+                            HttpResponse::Ok()
+                                .content_type(ContentType::json())
+                                .body(spec)
+                        }
+                    }
+                }),
+            )
+            .service(SwaggerUi::new("/docs/{_:.*}").config(SwaggerConfig::from("/openapi.json")))
             .service(web::redirect("/docs", "/docs/"))
             .default_service(web::to({
                 let documented = documented.clone();
@@ -184,11 +209,19 @@ pub fn run(
     })
     .disable_signals()
     .shutdown_timeout(DRAIN_TIMEOUT_SECS)
+    .workers(workers)
+    .worker_max_blocking_threads(blocking_threads)
     .listen(listener)?;
-    if let Some(workers) = workers {
-        server = server.workers(workers);
-    }
     Ok(server.run())
+}
+
+/// The blocking threads each worker may start: its share of the pool's connections, plus the
+/// password hashes. `db::read` lets no more requests than connections onto the blocking pools
+/// at once, but tokio starts a new thread whenever none is idle at that instant, and a thread
+/// handing its connection back is not idle yet: uncapped, each worker grew to twenty-odd
+/// threads under load, each with its own allocator heap (bench/README.md, memory).
+fn blocking_threads_per_worker(connections: usize, hashes: usize, workers: usize) -> usize {
+    connections.div_ceil(workers.max(1)) + hashes
 }
 
 /// The documented paths with the methods each answers, so that a request no route takes is told

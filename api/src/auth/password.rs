@@ -22,6 +22,7 @@ fn argon2() -> Argon2<'static> {
 #[derive(Clone)]
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
+    max_concurrent: usize,
     /// Verified against when the e-mail is unknown, so that an unknown e-mail costs the same
     /// time as a wrong password.
     decoy_hash: Arc<String>,
@@ -30,10 +31,17 @@ pub struct PasswordHasher {
 impl PasswordHasher {
     pub fn new(max_concurrent: usize) -> Self {
         let decoy = hash_blocking("ctg decoy password, never valid").expect("hash the decoy");
+        let max_concurrent = max_concurrent.max(1);
         Self {
-            permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
+            permits: Arc::new(Semaphore::new(max_concurrent)),
+            max_concurrent,
             decoy_hash: Arc::new(decoy),
         }
+    }
+
+    /// How many hashes may run at once.
+    pub fn max_concurrent(&self) -> usize {
+        self.max_concurrent
     }
 
     pub async fn hash(&self, password: &Password) -> Result<String, ApiError> {
