@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 use diesel::deserialize::{FromSql, FromSqlRow};
 use diesel::dsl::sql;
-use diesel::expression::SqlLiteral;
 use diesel::pg::{Pg, PgValue};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Json, Text};
@@ -15,6 +14,7 @@ use crate::db::schema::{
     action_links, action_partners, action_pilots, action_steps, actions, axes, committee_axes,
     objectives,
 };
+use crate::db::{static_sql, StaticSql};
 use crate::domain::{ActionStatus, StepStatus};
 use crate::http::page::Page;
 use crate::objectives::model::{Objective, ObjectiveContext};
@@ -312,7 +312,7 @@ impl Action {
                 Action::as_select(),
                 ObjectiveContext::as_select(),
                 parts_column(),
-                sql::<BigInt>("count(*) OVER ()"),
+                static_sql::<BigInt>("count(*) OVER ()"),
             ))
             .order((
                 axes::number,
@@ -481,8 +481,8 @@ fn replace_links(conn: &mut PgConnection, action_id: Uuid, links: &[Uuid]) -> Qu
 /// The parts of the fiche in the row, as one JSON object built by PostgreSQL: a fiche costs one
 /// statement instead of five, which is most of a cheap read's time (each statement is a round
 /// trip). Each subquery reads by `action_id`, the leading column of its table's primary key.
-fn parts_column() -> SqlLiteral<Json> {
-    sql::<Json>(
+fn parts_column() -> StaticSql<Json> {
+    static_sql::<Json>(
         "json_build_object(\
            'pilots', coalesce((SELECT json_agg(json_build_object('partner_id', r.partner_id, \
                 'note', r.note) ORDER BY r.position) \

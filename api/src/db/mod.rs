@@ -4,6 +4,9 @@
 pub mod embedded;
 pub mod migrations;
 pub mod schema;
+mod static_sql;
+
+pub use static_sql::{static_sql, StaticSql};
 
 use std::sync::Arc;
 use std::time::Duration;
