@@ -5,6 +5,8 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
+# The allocator's build-time settings (jemalloc's background purging).
+COPY .cargo ./.cargo
 COPY api ./api
 COPY migrations ./migrations
 # The demo plan is embedded in the binary (`ctg serve --demo`).

@@ -9,10 +9,13 @@ use ctg::config::{LogFormat, Settings};
 use ctg::db::embedded::EmbeddedPostgres;
 
 /// glibc's allocator keeps what it freed: argon2's 19 MiB blocks and the blocking threads'
-/// arenas left a server that had signed people in at 1.5-3 GiB of RSS (bench/README.md).
-/// mimalloc gives large blocks back to the system and shares its pages between threads.
+/// arenas left a server that had signed people in at 1.5-3 GiB of RSS. mimalloc did better but
+/// kept freed pages of threads that went idle (its purge delay is read from the environment
+/// only). jemalloc, with the settings of `.cargo/config.toml` (two arenas, a background thread
+/// that returns freed pages within a second), held the benchmark's server at a third of
+/// mimalloc's peak (bench/README.md, memory).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 #[derive(Parser)]
 #[command(

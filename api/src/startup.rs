@@ -47,10 +47,11 @@ impl AppState {
             cors_origins: Vec::new(),
             pool,
             token_keys: TokenKeys::new(jwt_secret),
-            // Each hash holds 19 MiB and keeps a core busy: more hashes at once than cores
-            // would add memory, not sign-ins per second.
+            // Each hash holds 19 MiB and keeps a core busy: one per two cores leaves the other
+            // to PostgreSQL and the reads, and keeps a storm of sign-ins within the server's
+            // memory budget (bench/README.md, memory).
             password_hasher: PasswordHasher::new(
-                std::thread::available_parallelism().map_or(1, usize::from),
+                std::thread::available_parallelism().map_or(1, usize::from) / 2,
             ),
             draining: Draining::default(),
             auth_cache: Arc::default(),
