@@ -13,7 +13,7 @@ use ctg::db::embedded::EmbeddedPostgres;
 /// kept freed pages of threads that went idle (its purge delay is read from the environment
 /// only). jemalloc, with the settings of `.cargo/config.toml` (two arenas, a background thread
 /// that returns freed pages within a second), held the benchmark's server at a third of
-/// mimalloc's peak (bench/README.md, memory).
+/// mimalloc's peak (bench/README.md, "What the profiles showed").
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

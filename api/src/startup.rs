@@ -49,7 +49,7 @@ impl AppState {
             token_keys: TokenKeys::new(jwt_secret),
             // Each hash holds 19 MiB and keeps a core busy: one per two cores leaves the other
             // to PostgreSQL and the reads, and keeps a storm of sign-ins within the server's
-            // memory budget (bench/README.md, memory).
+            // memory budget (bench/README.md, "What the profiles showed").
             password_hasher: PasswordHasher::new(
                 std::thread::available_parallelism().map_or(1, usize::from) / 2,
             ),
@@ -220,7 +220,8 @@ pub fn run(
 /// password hashes. `db::read` lets no more requests than connections onto the blocking pools
 /// at once, but tokio starts a new thread whenever none is idle at that instant, and a thread
 /// handing its connection back is not idle yet: uncapped, each worker grew to twenty-odd
-/// threads under load, each with its own allocator heap (bench/README.md, memory).
+/// threads under load, each with its own allocator heap (bench/README.md, "What the profiles
+/// showed").
 fn blocking_threads_per_worker(connections: usize, hashes: usize, workers: usize) -> usize {
     connections.div_ceil(workers.max(1)) + hashes
 }
