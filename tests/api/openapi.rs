@@ -11,6 +11,44 @@ fn committed_spec_matches_the_code() {
     );
 }
 
+/// Every `$ref` in `value`, with where it was found.
+fn refs<'a>(value: &'a serde_json::Value, at: String, found: &mut Vec<(String, &'a str)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, child) in map {
+                match (key.as_str(), child.as_str()) {
+                    ("$ref", Some(target)) => found.push((at.clone(), target)),
+                    _ => refs(child, format!("{at}/{key}"), found),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                refs(child, format!("{at}/{index}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_reference_resolves() {
+    let doc = ctg::openapi::document();
+    let mut found = Vec::new();
+    refs(&doc, String::new(), &mut found);
+    assert!(!found.is_empty());
+    for (at, target) in found {
+        let pointer = target
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("{at}: {target} is not local"));
+        assert!(
+            doc.pointer(pointer).is_some(),
+            "{at}: {target} resolves to nothing (a schema used only as a parameter's value_type \
+             must be registered or inlined)"
+        );
+    }
+}
+
 #[test]
 fn is_openapi_3_1_with_absolute_paths() {
     let doc = ctg::openapi::document();

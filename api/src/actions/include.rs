@@ -19,7 +19,7 @@ pub enum ActionInclude {
 pub struct ActionReadParams {
     /// `indicators`: the response also carries the fiche's indicators, in its order, as
     /// `GET /actions/{id}/indicators` gives them.
-    #[param(value_type = Option<ActionInclude>)]
+    #[param(value_type = Option<ActionInclude>, inline)]
     pub include: Option<String>,
 }
 
