@@ -50,9 +50,7 @@ impl AppState {
             // Each hash holds 19 MiB and keeps a core busy: one per two cores leaves the other
             // to PostgreSQL and the reads, and keeps a storm of sign-ins within the server's
             // memory budget (bench/README.md, "What the profiles showed").
-            password_hasher: PasswordHasher::new(
-                std::thread::available_parallelism().map_or(1, usize::from) / 2,
-            ),
+            password_hasher: PasswordHasher::new(cores() / 2),
             draining: Draining::default(),
             auth_cache: Arc::default(),
         }
@@ -124,9 +122,7 @@ pub fn run(
     // that `SwaggerUi::url` would hold (and clone into each worker) weighed some 15 MiB.
     let spec = web::Bytes::from(crate::openapi::text_of(&document));
     drop(document);
-    let workers = workers.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
+    let workers = workers.unwrap_or_else(cores);
     let blocking_threads = blocking_threads_per_worker(
         state.pool.max_size() as usize,
         state.password_hasher.max_concurrent(),
@@ -214,6 +210,11 @@ pub fn run(
     .worker_max_blocking_threads(blocking_threads)
     .listen(listener)?;
     Ok(server.run())
+}
+
+/// The cores this process may use (actix's default number of workers).
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 /// The blocking threads each worker may start: its share of the pool's connections, plus the

@@ -13,13 +13,11 @@ use std::time::Duration;
 
 use actix_web::web;
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection, State};
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, State};
 use diesel::{Connection, PgConnection};
 use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
-
-pub type DbConn = PooledConnection<ConnectionManager<PgConnection>>;
 
 /// The connection pool, with as many permits as it has connections. A request takes a permit
 /// (waiting on the async worker) before it goes to the blocking pool for a connection, so the

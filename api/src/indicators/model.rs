@@ -208,7 +208,6 @@ impl ActionPlacement {
         )
     }
 
-    /// Where action `id` sits.
     /// The place of a fiche already read.
     pub fn of(record: &ActionRecord) -> ActionPlacement {
         ActionPlacement {
@@ -221,6 +220,7 @@ impl ActionPlacement {
         }
     }
 
+    /// Where action `id` sits.
     pub fn find(conn: &mut PgConnection, action_id: Uuid) -> QueryResult<ActionPlacement> {
         actions::table
             .inner_join(objectives::table.inner_join(axes::table))
