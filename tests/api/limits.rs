@@ -9,7 +9,7 @@ use serde_json::json;
 
 use ctg::db::PoolSettings;
 
-use crate::support::{TableLock, TestApp, TestDb, TestResponse};
+use crate::support::{fixtures, TableLock, TestApp, TestDb, TestResponse};
 
 fn assert_problem(response: &TestResponse, status: u16, code: &str) {
     assert_eq!(response.status, status, "{}", response.text);
@@ -96,20 +96,45 @@ async fn injection_attempts_are_stored_and_searched_as_plain_text() {
         assert_eq!(stored.body["name"], name, "stored exactly as written");
     }
     assert_eq!(app.db.count("SELECT count(*) AS n FROM users"), 1);
-    // Filters are bound parameters: a quote is a character to search for, not SQL.
-    let conventions = app.get("/api/v1/conventions").await;
-    assert_eq!(conventions.status, 200);
-    for q in ["' OR '1'='1", "%", "_", "\\", "1.1.1'; --"] {
-        let response = app
-            .get(&format!("/api/v1/partners?q={}", url_encode(q)))
-            .await;
-        assert!(
-            [200, 400].contains(&response.status),
-            "{q}: {}",
-            response.text
-        );
-    }
     assert_eq!(app.db.count("SELECT count(*) AS n FROM partners"), 4);
+
+    // Filters are bound parameters: a quote, a wildcard or a backslash is a character to search
+    // for, never SQL nor a pattern. Were the quote spliced in, the first search would list every
+    // fiche; were `%` or `_` wildcards, they would match every title.
+    let plan = fixtures::plan(&app).await;
+    for (number, title) in [
+        (2, "Taux d'accès : 100% des familles informées"),
+        (3, "Accueil_jeunes \\ ados"),
+    ] {
+        fixtures::action(&app, &plan.objective, number, title).await;
+    }
+    let searches: [(&str, &[&str]); 7] = [
+        ("' OR '1'='1", &[]),
+        ("1.1.1'; --", &[]),
+        ("%", &["1.1.2"]),
+        ("_", &["1.1.3"]),
+        ("\\", &["1.1.3"]),
+        ("d'acces", &["1.1.2"]),
+        ("1.1.1", &["1.1.1"]),
+    ];
+    for (q, expected) in searches {
+        let response = app
+            .get(&format!(
+                "/api/v1/conventions/{}/actions?q={}",
+                plan.convention,
+                url_encode(q)
+            ))
+            .await;
+        assert_eq!(response.status, 200, "{q}: {}", response.text);
+        let codes: Vec<&str> = response.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|action| action["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes, expected, "q={q}");
+    }
+    assert_eq!(app.db.count("SELECT count(*) AS n FROM actions"), 3);
 }
 
 fn url_encode(text: &str) -> String {
