@@ -633,9 +633,14 @@ async fn a_key_still_in_flight_is_a_conflict() {
     let path = format!("/api/v1/objectives/{}/actions", plan.objective);
     // Hold the lock the first request's transaction would hold while it runs.
     let mut first = app.db.conn();
+    // Keys are the sender's: the lock is named after the signed-in user, then the route.
+    let me = app.get("/api/v1/me").await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     first
         .batch_execute(&format!(
-            "SELECT pg_advisory_lock(hashtextextended('POST {path}' || ' ' || 'busy-key', 0))"
+            "SELECT pg_advisory_lock(hashtextextended('{me} POST {path}' || ' ' || 'busy-key', 0))"
         ))
         .unwrap();
     let second = app

@@ -686,6 +686,42 @@ async fn a_retry_with_the_same_key_replays_the_first_answer() {
 }
 
 #[actix_web::test]
+async fn a_key_is_its_senders_own_and_never_replays_to_someone_else() {
+    let (app, plan) = setup().await;
+    let count = indicator(&app, &plan.action, "count", "annual", None);
+    let key = [("Idempotency-Key", "saisie-2024-partagee")];
+    let body = json!({"period": "2024", "value": 12, "comment": "chiffre interne"});
+    let first = app.post_with(&path(&count), &key, &body).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+
+    // The same key and body from someone else is their own request, checked against their
+    // rights: a viewer may not record (403), an outsider does not see the convention (404).
+    let (_, viewer) = member(&app, &plan.convention, "viewer", None, None).await;
+    let refused = app
+        .as_user(&viewer)
+        .post_with(&path(&count), &key, &body)
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    let elsewhere = fixtures::convention(&app).await;
+    let (_, outsider) = member(&app, &id_of(&elsewhere), "coordinator", None, None).await;
+    let hidden = app
+        .as_user(&outsider)
+        .post_with(&path(&count), &key, &body)
+        .await;
+    assert_eq!(hidden.status, 404, "{}", hidden.text);
+    assert!(!hidden.text.contains("chiffre interne"));
+    // A coordinator, who may record, makes a new request: the period already has its value.
+    let (_, coordinator) = member(&app, &plan.convention, "coordinator", None, None).await;
+    let second = app
+        .as_user(&coordinator)
+        .post_with(&path(&count), &key, &body)
+        .await;
+    assert_eq!(second.status, 409, "{}", second.text);
+    assert_eq!(second.problem_code(), "duplicate_period");
+    assert_eq!(measurements(&app), 1);
+}
+
+#[actix_web::test]
 async fn a_key_still_in_flight_is_a_conflict() {
     use diesel::connection::SimpleConnection;
     let (app, plan) = setup().await;
@@ -693,9 +729,14 @@ async fn a_key_still_in_flight_is_a_conflict() {
     let path = path(&count);
     // Hold the lock the first request's transaction would hold while it runs.
     let mut first = app.db.conn();
+    // Keys are the sender's: the lock is named after the signed-in user, then the route.
+    let me = app.get("/api/v1/me").await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     first
         .batch_execute(&format!(
-            "SELECT pg_advisory_lock(hashtextextended('POST {path}' || ' ' || 'busy-key', 0))"
+            "SELECT pg_advisory_lock(hashtextextended('{me} POST {path}' || ' ' || 'busy-key', 0))"
         ))
         .unwrap();
     let second = app

@@ -118,7 +118,7 @@ pub async fn create_action(
     let fingerprint = body.fingerprint();
     let new = body.0.parse(objective_id)?;
     let answer = db::run(&pool, move |conn| {
-        idempotency_key.once(conn, &fingerprint, |conn| {
+        idempotency_key.once(conn, user.id, &fingerprint, |conn| {
             let placement = Objective::find_with_context_for_key_share(conn, objective_id)
                 .or_not_found("objective")?;
             user.require(Capability::ManageStructure, placement.convention_id, None)?;

@@ -1,6 +1,10 @@
 //! `Idempotency-Key` on POST (IETF httpapi draft): the first response is stored in the same
 //! transaction as the write it answers; a retry with the same key and body replays it, the same
 //! key with another body is 422, and a retry while the first is still running is 409.
+//!
+//! A key belongs to the user who sent it, as the draft scopes keys to their client: someone
+//! else sending the same key and body is a new request, checked against their own rights,
+//! never a replay of another user's answer.
 
 mod model;
 
@@ -10,6 +14,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use diesel::PgConnection;
 use serde::Serialize;
 use std::future::{ready, Ready};
+use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::http::etag::etag;
@@ -24,7 +29,8 @@ pub struct IdempotencyKey(Option<Scoped>);
 
 #[derive(Debug, Clone)]
 struct Scoped {
-    scope: String,
+    /// The method and path the key was sent to.
+    route: String,
     key: String,
 }
 
@@ -42,7 +48,7 @@ impl FromRequest for IdempotencyKey {
                 if (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) =>
             {
                 Ok(Self(Some(Scoped {
-                    scope: format!("{} {}", req.method(), req.path()),
+                    route: format!("{} {}", req.method(), req.path()),
                     key,
                 })))
             }
@@ -91,17 +97,20 @@ impl Replayable {
 }
 
 impl IdempotencyKey {
-    /// Runs `work` once per key: inside the caller's transaction, replays a stored answer, or
-    /// runs `work` and stores its answer before the transaction commits.
+    /// Runs `work` once per key of `client` (the signed-in user): inside the caller's
+    /// transaction, replays a stored answer, or runs `work` and stores its answer before the
+    /// transaction commits.
     pub fn once(
         &self,
         conn: &mut PgConnection,
+        client: Uuid,
         fingerprint: &str,
         work: impl FnOnce(&mut PgConnection) -> Result<Replayable, ApiError>,
     ) -> Result<Replayable, ApiError> {
-        let Some(Scoped { scope, key }) = &self.0 else {
+        let Some(Scoped { route, key }) = &self.0 else {
             return work(conn);
         };
+        let scope = &format!("{client} {route}");
         if !model::try_lock(conn, scope, key)? {
             return Err(ApiError::conflict(
                 "idempotency_key_in_use",

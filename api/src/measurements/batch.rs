@@ -157,7 +157,7 @@ pub async fn create_measurements_batch(
         // A rejected batch is answered, not stored under its key: `once` stores only what
         // succeeds, so the report leaves through this slot while `once` sees an error.
         let mut rejected = None;
-        let written = idempotency_key.once(conn, &fingerprint, |conn| {
+        let written = idempotency_key.once(conn, user.id, &fingerprint, |conn| {
             allow(conn, &user, convention_id)?;
             let checked = check(conn, &user, convention_id, rows, today)?;
             if !checked.valid() {

@@ -81,7 +81,7 @@ pub async fn create_measurement(
     let fingerprint = body.fingerprint();
     let body = body.0;
     let answer = db::run(&pool, move |conn| {
-        idempotency_key.once(conn, &fingerprint, |conn| {
+        idempotency_key.once(conn, user.id, &fingerprint, |conn| {
             let IndicatorContext { indicator, target } =
                 IndicatorContext::find_for_share(conn, indicator_id).or_not_found(INDICATOR)?;
             user.require(
