@@ -159,6 +159,12 @@ async fn the_workbook_holds_the_figures_computed_by_hand() {
         sheet_xml.contains(r#"<autoFilter ref="A1:P3""#),
         "{sheet_xml}"
     );
+    // Printed on A4 in landscape, one page wide, the header row repeated on every page.
+    assert!(
+        sheet_xml.contains(r#"<pageSetup paperSize="9" fitToHeight="0" orientation="landscape""#),
+        "{sheet_xml}"
+    );
+    assert!(book.part("xl/workbook.xml").contains("'Axe 1'!$1:$1"));
 
     // A title that looks like a formula is text, not a formula.
     let axis2 = book.sheet("Axe 2");
@@ -180,6 +186,10 @@ async fn the_workbook_holds_the_figures_computed_by_hand() {
     assert_eq!(cell(&indicators, 1, 0), text("1.1.1"));
     assert_eq!(cell(&indicators, 1, 2), text("Familles accueillies"));
     assert_eq!(cell(&indicators, 1, 3), text("résultat"));
+    assert_eq!(cell(&indicators, 1, 4), text("nombre"), "kind, in French");
+    assert_eq!(cell(&indicators, 1, 6), text("à la hausse"), "direction");
+    assert_eq!(cell(&indicators, 1, 7), text("annuelle"), "frequency");
+    assert_eq!(cell(&indicators, 2, 7), text("trimestrielle"));
     assert_eq!(cell(&indicators, 1, 8), Data::Float(40.0), "I1 baseline");
     assert_eq!(cell(&indicators, 1, 10), Data::Float(100.0), "I1 target");
     assert_eq!(cell(&indicators, 1, 12), Data::Empty, "I1 in 2022");

@@ -339,7 +339,7 @@ async fn the_csv_report_is_made_for_french_spreadsheets() {
         lines[2],
         "1;Petite enfance;1.1;\"Accueillir; informer\";1.1.1;Accueil du jeune enfant;oui;\
          en cours;oui;50;MJC du Pays de Gourdon;2022;2022;fin 2022;Taux d'occupation;impact;\
-         percentage;%;increase;quarterly;20;60;2024-Q3;32;2023-Q4;22,5;0,3"
+         taux (%);%;à la hausse;trimestrielle;20;60;2024-Q3;32;2023-Q4;22,5;0,3"
     );
     assert!(lines[1].ends_with(";2024;70;2023;55;0,5"), "{}", lines[1]);
     // A title read as a formula is neutralised; an action without indicators has one row.

@@ -145,11 +145,11 @@ fn indicator_cells(indicator: Option<&ReportIndicator>) -> Vec<Cell> {
     };
     vec![
         Cell::text(indicator.label.as_str()),
-        Cell::text(indicator.indicator_type.as_str()),
-        Cell::text(indicator.kind.as_str()),
+        Cell::text(labels::indicator_type(indicator.indicator_type)),
+        Cell::text(labels::indicator_kind(indicator.kind)),
         Cell::opt_text(indicator.unit.as_deref()),
-        Cell::text(indicator.direction.as_str()),
-        Cell::text(indicator.frequency.as_str()),
+        Cell::text(labels::direction(indicator.direction)),
+        Cell::text(labels::frequency(indicator.frequency)),
         Cell::opt_number(indicator.baseline_value),
         Cell::opt_number(indicator.target_value),
         Cell::period(indicator.year_value.as_ref()),

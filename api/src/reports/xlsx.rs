@@ -85,7 +85,18 @@ pub fn render(report: &AnnualReport, values: &ValuesByYear) -> Result<XlsxWorkbo
     workbook.save_to_buffer().map(XlsxWorkbook)
 }
 
-/// A table's header row (row 0), frozen, with filters over `rows` data rows below it.
+/// Printed on A4 in landscape, as wide as one page, pages numbered: a COPIL's pack is paper.
+fn print_setup(sheet: &mut Worksheet, pages_high: u16) {
+    const A4: u8 = 9;
+    sheet
+        .set_paper_size(A4)
+        .set_landscape()
+        .set_print_fit_to_pages(1, pages_high)
+        .set_footer("&L&A&RPage &P / &N");
+}
+
+/// A table's header row (row 0), frozen and repeated on every printed page, with filters over
+/// `rows` data rows below it; the sheet prints one page wide.
 fn table_header(
     sheet: &mut Worksheet,
     columns: &[(&str, f64)],
@@ -97,6 +108,9 @@ fn table_header(
         sheet.set_column_width(col, *width)?;
     }
     sheet.set_freeze_panes(1, 0)?;
+    sheet.set_repeat_rows(0, 0)?;
+    // As many pages high as the rows need.
+    print_setup(sheet, 0);
     let last_col = ColNum::try_from(columns.len().saturating_sub(1)).unwrap_or(ColNum::MAX);
     sheet.autofilter(0, 0, row_number(rows), last_col)?;
     Ok(())
@@ -164,6 +178,7 @@ fn summary_sheet(
     sheet.set_name(SUMMARY_SHEET)?;
     sheet.set_column_width(0, 34)?;
     sheet.set_column_width(1, 16)?;
+    print_setup(sheet, 1);
     let convention = &report.convention;
     sheet.write_string_with_format(
         0,
@@ -387,10 +402,10 @@ fn indicators_sheet(
         sheet.write_string(row, 1, action.title.as_str())?;
         sheet.write_string(row, 2, indicator.label.as_str())?;
         sheet.write_string(row, 3, labels::indicator_type(indicator.indicator_type))?;
-        sheet.write_string(row, 4, indicator.kind.as_str())?;
+        sheet.write_string(row, 4, labels::indicator_kind(indicator.kind))?;
         write_optional_text(sheet, row, 5, indicator.unit.as_deref())?;
-        sheet.write_string(row, 6, indicator.direction.as_str())?;
-        sheet.write_string(row, 7, indicator.frequency.as_str())?;
+        sheet.write_string(row, 6, labels::direction(indicator.direction))?;
+        sheet.write_string(row, 7, labels::frequency(indicator.frequency))?;
         write_optional_number(sheet, row, 8, indicator.baseline_value, None)?;
         let baseline_period = indicator.baseline_period.as_ref().map(ToString::to_string);
         write_optional_text(sheet, row, 9, baseline_period.as_deref())?;
