@@ -92,6 +92,28 @@ async fn refuses_bad_input_naming_the_field() {
         )
         .await;
     assert_eq!(not_json.status, 415);
+    // A JSON Patch is another format than the merge patch the API takes.
+    let json_patch = app
+        .raw(
+            "POST",
+            "/api/v1/partners",
+            &[("content-type", "application/json-patch+json")],
+            br#"{"name": "MJC", "kind": "association"}"#,
+        )
+        .await;
+    assert_eq!(json_patch.status, 415);
+    // Every body is an object: serde would also fill the fields from an array, in order.
+    let array = app
+        .raw(
+            "POST",
+            "/api/v1/partners",
+            &[("content-type", "application/json")],
+            br#"["MJC", "MJC", "association"]"#,
+        )
+        .await;
+    assert_eq!(array.status, 400, "{}", array.text);
+    assert_eq!(array.problem_code(), "malformed_json");
+    assert_eq!(app.db.count("SELECT count(*) AS n FROM partners"), 0);
 
     let huge = format!(
         "{{\"name\":\"{}\",\"kind\":\"other\"}}",

@@ -91,12 +91,12 @@ fn is_json_media_type(req: &HttpRequest) -> bool {
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    essence == "application/json"
-        || essence == "application/merge-patch+json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    // Not any `+json`: a JSON Patch (`application/json-patch+json`) is another format, which a
+    // merge patch would misread.
+    essence == "application/json" || essence == "application/merge-patch+json"
 }
 
-/// Deserialises `body`, turning serde's error into the contract's 400 or 422.
+/// Deserialises `body`, a JSON object, turning serde's error into the contract's 400 or 422.
 ///
 /// The document is first read as JSON of any shape, so that what is not JSON — truncated,
 /// nested deeper than serde_json's recursion limit (128 levels) — is a 400 wherever it
@@ -104,6 +104,13 @@ fn is_json_media_type(req: &HttpRequest) -> bool {
 /// serde_json skips values without a depth limit.)
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let document = serde_json::from_slice::<serde_json::Value>(body).map_err(|e| malformed(&e))?;
+    // Every body of the API is an object; serde would also fill a struct from an array.
+    if !document.is_object() {
+        return Err(ApiError::bad_request(
+            "malformed_json",
+            "The body must be a JSON object.",
+        ));
+    }
     if let Some(path) = nul_character(&document, String::new()) {
         return Err(ApiError::Validation(vec![FieldError::new(
             path,
