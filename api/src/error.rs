@@ -1,7 +1,10 @@
 //! The only mapping from failures to HTTP: every error leaves as `application/problem+json`
 //! (RFC 9457) with a stable `code`. Server-side causes are logged here and never echoed.
 
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, StatusCode};
+use actix_web::middleware::Next;
 use actix_web::{HttpResponse, ResponseError};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
@@ -42,6 +45,12 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
 }
 
+/// Why a sign-in failed: an unknown e-mail, a wrong password or a disabled account, never told
+/// apart.
+pub const INVALID_CREDENTIALS: &str = "invalid credentials";
+/// Why a refresh failed: the token is unknown, already used, expired or revoked.
+pub const DEAD_REFRESH_TOKEN: &str = "dead refresh token";
+
 /// Every way a request can fail.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -72,6 +81,10 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// A method HTTP does not define (`PROPFIND`, `XRANDOM`): refused before it is routed or
+    /// counted, so that no client can add series to the metrics by inventing methods.
+    #[error("unknown method")]
+    UnknownMethod,
     #[error("database unavailable: {0}")]
     Unavailable(String),
     /// Readiness while the process drains before stopping (SIGTERM).
@@ -143,6 +156,7 @@ impl ApiError {
             Self::PreconditionFailed { .. } => "version_mismatch",
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::UnknownMethod => "unknown_method",
             Self::Unavailable(_) => "service_unavailable",
             Self::ShuttingDown => "shutting_down",
             Self::Internal(_) => "internal_error",
@@ -152,7 +166,15 @@ impl ApiError {
     fn detail(&self) -> String {
         match self {
             Self::BadRequest(bad) => bad.detail.clone(),
-            // The reason stays in the logs: a client is only told to authenticate again.
+            // The reason stays in the logs: a client is only told what to do next.
+            Self::Unauthorized(INVALID_CREDENTIALS) => {
+                "The e-mail or the password is wrong, or the account is disabled.".into()
+            }
+            Self::Unauthorized(DEAD_REFRESH_TOKEN) => {
+                "This refresh token can no longer be used (unknown, already used, expired or \
+                 revoked): sign in again."
+                    .into()
+            }
             Self::Unauthorized(_) => {
                 "Authentication required: send a valid, unexpired access token as `Authorization: Bearer <token>`.".into()
             }
@@ -160,7 +182,13 @@ impl ApiError {
             Self::TooManyRequests { retry_after_seconds } => format!(
                 "Too many attempts: retry in {retry_after_seconds} seconds."
             ),
-            Self::NotFound { entity } => format!("No {entity} with this id is visible to you."),
+            // The same words whatever is missing: a non-member is told the convention is not
+            // there, and naming it would tell them that the fiche they asked for exists.
+            Self::NotFound { .. } => {
+                "Nothing with this id is visible to you: it does not exist, or it belongs to a \
+                 convention you are not a member of."
+                    .into()
+            }
             Self::NoRoute => "No route matches this method and path: see /openapi.json.".into(),
             Self::MethodNotAllowed(allow) => {
                 format!("This path does not answer this method; it answers {allow}.")
@@ -189,6 +217,7 @@ impl ApiError {
                 "Send the body as application/json (or application/merge-patch+json for PATCH)."
                     .into()
             }
+            Self::UnknownMethod => "This server does not implement this method.".into(),
             // Generic on purpose: the cause is logged, never echoed.
             Self::Unavailable(_) => {
                 "The database is unavailable for the moment: retry after the delay given.".into()
@@ -234,6 +263,7 @@ impl ResponseError for ApiError {
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::UnknownMethod => StatusCode::NOT_IMPLEMENTED,
             Self::Unavailable(_) | Self::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -247,7 +277,7 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
-        response.content_type("application/problem+json");
+        response.content_type(PROBLEM_JSON);
         match self {
             Self::Unavailable(_) | Self::ShuttingDown => {
                 response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS.to_string()));
@@ -270,6 +300,54 @@ impl ResponseError for ApiError {
         }
         response.json(self.problem())
     }
+}
+
+/// The media type of every error response.
+const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Error responses that other crates build as plain text or with no body type (actix-cors
+/// refusing a preflight, the Swagger UI's unknown files), sent again as problem+json with the
+/// same status and headers (middleware, for `from_fn`). A short text body becomes the `detail`.
+pub async fn problems_only(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let response = next.call(request).await?;
+    let status = response.status();
+    // Bare: no body type, or plain text. (The batch's 422 is its JSON row report, on purpose.)
+    let is_bare = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|value| value.as_bytes().starts_with(b"text/plain"));
+    if !is_bare || !(status.is_client_error() || status.is_server_error()) {
+        return Ok(response.map_into_left_body());
+    }
+    let (request, response) = response.into_parts();
+    let headers = response.headers().clone();
+    let text = actix_web::body::to_bytes_limited(response.into_body(), 512)
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .and_then(|bytes| String::from_utf8(bytes.to_vec()).ok())
+        .filter(|text| !text.trim().is_empty());
+    let title = status.canonical_reason().unwrap_or("Error");
+    let code = title.to_ascii_lowercase().replace([' ', '-'], "_");
+    let problem = Problem {
+        problem_type: format!("urn:ctg:problem:{code}"),
+        title: title.to_string(),
+        status: status.as_u16(),
+        detail: text.map_or_else(|| format!("{title}."), |text| format!("{}.", text.trim())),
+        code,
+        errors: Vec::new(),
+    };
+    let mut rebuilt = HttpResponse::build(status);
+    for (name, value) in &headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            rebuilt.append_header((name.clone(), value.clone()));
+        }
+    }
+    let rebuilt = rebuilt.content_type(PROBLEM_JSON).json(problem);
+    Ok(ServiceResponse::new(request, rebuilt).map_into_right_body())
 }
 
 /// Constraint names that mean "a value the client sent is not acceptable", with the field it

@@ -15,9 +15,10 @@ use crate::auth::cache::AuthCache;
 use crate::auth::{PasswordHasher, TokenKeys};
 use crate::config::Secret;
 use crate::db::DbPool;
-use crate::error::ApiError;
+use crate::error::{self, ApiError};
 use crate::health::Draining;
-use crate::http::{cors, security_headers};
+use crate::http::access_log::AccessLog;
+use crate::http::{cors, refuse, security_headers};
 use crate::metrics::{self, Metrics};
 use crate::{
     actions, audit, auth, axes, charts, committees, conventions, exchange, health, indicators,
@@ -132,11 +133,17 @@ pub fn run(
         App::new()
             .into_utoipa_app()
             .map(|app| {
-                app.wrap(security_headers::common())
-                    .wrap(from_fn(security_headers::content_security_policy))
+                // Innermost first: CORS sits inside the headers every response carries and
+                // inside the rewriting of bare error bodies, so that a refused preflight gets
+                // both; unknown methods are refused before the metrics count them.
+                app.wrap(from_fn(refuse::nul_in_query))
                     .wrap(cors::middleware(&state.cors_origins))
+                    .wrap(from_fn(error::problems_only))
+                    .wrap(security_headers::common())
+                    .wrap(from_fn(security_headers::content_security_policy))
                     .wrap(state.metrics.http())
                     .wrap(from_fn(metrics::guard))
+                    .wrap(from_fn(refuse::unknown_methods))
                     .wrap_fn(|req, srv| {
                         use actix_web::dev::Service;
                         let request_id = req.extensions().get::<RequestId>().copied();
@@ -154,7 +161,7 @@ pub fn run(
                             Ok(response)
                         }
                     })
-                    .wrap(TracingLogger::default())
+                    .wrap(TracingLogger::<AccessLog>::new())
                     .app_data(web::Data::new(state.pool.clone()))
                     .app_data(web::Data::new(state.token_keys.clone()))
                     .app_data(web::Data::new(state.password_hasher.clone()))

@@ -79,6 +79,11 @@ async fn unknown_email_and_wrong_password_answer_alike() {
     assert_eq!(unknown.status, 401);
     assert_eq!(wrong.body, unknown.body, "nothing tells which was wrong");
     assert_eq!(wrong.problem_code(), "unauthenticated");
+    // Told what failed, not sent to fetch an access token.
+    assert_eq!(
+        wrong.body["detail"],
+        "The e-mail or the password is wrong, or the account is disabled."
+    );
     let failures = app.db.count(
         "SELECT count(*) AS n FROM audit_log WHERE entity_type = 'session' AND operation = 'login_failed'",
     );
@@ -131,6 +136,14 @@ async fn refresh_rotates_and_a_reused_token_revokes_the_family() {
     // The first token was exchanged: presenting it again means it was stolen.
     let replay = refresh(&first["refresh_token"]).await;
     assert_eq!(replay.status, 401);
+    assert!(
+        replay.body["detail"]
+            .as_str()
+            .unwrap()
+            .ends_with("sign in again."),
+        "{}",
+        replay.text
+    );
     let third = refresh(&second.body["refresh_token"]).await;
     assert_eq!(third.status, 401, "the whole family is revoked");
     assert_eq!(

@@ -825,6 +825,34 @@ async fn every_operation_answers_every_caller_as_the_roles_table_says() {
         ));
     }
 
+    // A hidden object answers exactly as a missing one: the same body, so that a non-member
+    // cannot tell that an id exists.
+    for path in ["actions", "indicators", "axes"] {
+        let existing = match path {
+            "actions" => &world.action_own,
+            "indicators" => &world.indicator_own,
+            _ => &world.axis1,
+        };
+        let hidden = app
+            .as_user(&world.outsider.token)
+            .get(&format!("/api/v1/{path}/{existing}"))
+            .await;
+        let missing = app
+            .as_user(&world.outsider.token)
+            .get(&format!("/api/v1/{path}/{}", uuid::Uuid::now_v7()))
+            .await;
+        if (hidden.status, &hidden.body) != (404, &missing.body) || missing.status != 404 {
+            failures.push(format!(
+                "GET /api/v1/{path}/{{id}} as the non-member tells a hidden id ({} {}) from a \
+                 missing one ({} {})",
+                hidden.status,
+                excerpt(&hidden),
+                missing.status,
+                excerpt(&missing)
+            ));
+        }
+    }
+
     let documented = operations.iter().filter(|op| op.documented).count();
     let cells: usize = MATRIX.len() * WHO.len();
     println!(

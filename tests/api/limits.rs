@@ -135,6 +135,25 @@ async fn injection_attempts_are_stored_and_searched_as_plain_text() {
         assert_eq!(codes, expected, "q={q}");
     }
     assert_eq!(app.db.count("SELECT count(*) AS n FROM actions"), 3);
+
+    // PostgreSQL takes no NUL character in text: a filter holding one is refused, naming it.
+    for (path, parameter) in [
+        (
+            format!("/api/v1/conventions/{}/actions?q=a%00b", plan.convention),
+            "q",
+        ),
+        (
+            format!(
+                "/api/v1/conventions/{}/audit?limit=5&entity_type=%00",
+                plan.convention
+            ),
+            "entity_type",
+        ),
+    ] {
+        let response = app.get(&path).await;
+        assert_problem(&response, 400, "invalid_query");
+        assert_eq!(response.error_fields(), [parameter], "{path}");
+    }
 }
 
 fn url_encode(text: &str) -> String {

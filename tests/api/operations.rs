@@ -9,14 +9,16 @@ use crate::support::{TestApp, TestDb};
 
 const DASHBOARD: &str = "https://tableau.caf.test";
 
-/// One path per kind of response: JSON, problem, SVG, the spec, the docs, unknown routes.
-const PATHS: [&str; 6] = [
+/// One path per kind of response: JSON, problem, SVG, the spec, the docs, unknown routes (the
+/// API's and the docs').
+const PATHS: [&str; 7] = [
     "/api/v1/partners",
     "/api/v1/conventions/0190f1c2-0000-7000-8000-000000000000",
     "/health/live",
     "/openapi.json",
     "/api/v1/nothing-here",
     "/docs/",
+    "/docs/no-such-file.js",
 ];
 
 async fn with_dashboard_allowed() -> TestApp {
@@ -43,6 +45,13 @@ async fn every_route_carries_the_security_headers() {
             policy.contains("frame-ancestors 'none'"),
             "{path}: {policy}"
         );
+        if response.status >= 400 {
+            assert_eq!(
+                response.header("content-type"),
+                Some("application/problem+json"),
+                "{path}"
+            );
+        }
         if path.starts_with("/docs") {
             assert!(policy.contains("script-src 'self'"), "{policy}");
         } else {
@@ -112,7 +121,16 @@ async fn only_the_configured_origins_may_call_from_a_browser() {
         .contains("PATCH"));
     let refused = preflight("https://evil.test").await;
     assert!(refused.header("access-control-allow-origin").is_none());
-    assert_ne!(refused.status, 200);
+    assert_eq!(refused.status, 400, "{}", refused.text);
+    // Refused like every other error: problem+json, with the headers every response carries.
+    assert_eq!(
+        refused.header("content-type"),
+        Some("application/problem+json")
+    );
+    assert_eq!(refused.problem_code(), "bad_request");
+    assert!(refused.body["detail"].as_str().unwrap().contains("Origin"));
+    assert_eq!(refused.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(allowed.header("x-content-type-options"), Some("nosniff"));
 
     // Without configuration, no origin at all.
     let closed = TestApp::spawn().await;
@@ -153,6 +171,13 @@ async fn metrics_count_routes_by_template_pool_state_and_failed_sign_ins() {
         let response = app.get(&format!("/wp-admin/{n}.php")).await;
         assert_eq!(response.status, 404);
     }
+    // Invented methods are refused before they are counted: no series per method name.
+    for n in 0..5 {
+        let method = format!("XSCAN{n}");
+        let response = app.raw(&method, "/api/v1/partners", &[], b"").await;
+        assert_eq!(response.status, 501, "{method}");
+        assert_eq!(response.problem_code(), "unknown_method");
+    }
     let wrong = app
         .anonymous()
         .post(
@@ -184,6 +209,10 @@ async fn metrics_count_routes_by_template_pool_state_and_failed_sign_ins() {
         Some(50.0)
     );
     assert!(!text.contains("wp-admin"), "raw paths never become labels");
+    assert!(
+        !text.contains("XSCAN"),
+        "invented methods never become labels"
+    );
     assert!(!text.contains(&partner.id()), "ids never become labels");
     assert!(metric(
         text,
@@ -264,6 +293,13 @@ async fn logs_are_json_lines_with_request_ids_and_no_secrets() {
         .to_str()
         .unwrap()
         .to_string();
+    // A client that misplaces its token in the query string: refused, and not logged.
+    let response = client
+        .get(format!("{base}/api/v1/me?access_token={access}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 401);
     let wrong_password = "Mauvais mot de passe 2024 !";
     let response = client
         .post(format!("{base}/api/v1/auth/login"))

@@ -12,7 +12,7 @@ use super::{AuthUser, PasswordHasher, TokenKeys};
 use crate::audit::Audit;
 use crate::db::{self, DbPool};
 use crate::domain::Role;
-use crate::error::{ApiError, Problem};
+use crate::error::{self, ApiError, Problem};
 use crate::http::json::JsonBody;
 use crate::metrics::{LoginFailure, Metrics};
 use crate::users::model::User;
@@ -77,7 +77,7 @@ fn client_address(req: &HttpRequest) -> String {
 
 fn invalid_credentials() -> ApiError {
     // The same answer for an unknown e-mail, a wrong password and a disabled account.
-    ApiError::Unauthorized("invalid credentials")
+    ApiError::Unauthorized(error::INVALID_CREDENTIALS)
 }
 
 /// Sign in with e-mail and password.
@@ -190,7 +190,7 @@ pub async fn refresh(
         })
     })
     .await?;
-    let session = outcome.ok_or(ApiError::Unauthorized("dead refresh token"))?;
+    let session = outcome.ok_or(ApiError::Unauthorized(error::DEAD_REFRESH_TOKEN))?;
     let (access_token, expires_in) = keys.issue(session.user_id, session.id)?;
     Ok(web::Json(TokenPair {
         access_token,
