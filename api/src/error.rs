@@ -81,10 +81,6 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("unsupported media type")]
     UnsupportedMediaType,
-    /// A method HTTP does not define (`PROPFIND`, `XRANDOM`): refused before it is routed or
-    /// counted, so that no client can add series to the metrics by inventing methods.
-    #[error("unknown method")]
-    UnknownMethod,
     #[error("database unavailable: {0}")]
     Unavailable(String),
     /// Readiness while the process drains before stopping (SIGTERM).
@@ -156,7 +152,6 @@ impl ApiError {
             Self::PreconditionFailed { .. } => "version_mismatch",
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
-            Self::UnknownMethod => "unknown_method",
             Self::Unavailable(_) => "service_unavailable",
             Self::ShuttingDown => "shutting_down",
             Self::Internal(_) => "internal_error",
@@ -217,7 +212,6 @@ impl ApiError {
                 "Send the body as application/json (or application/merge-patch+json for PATCH)."
                     .into()
             }
-            Self::UnknownMethod => "This server does not implement this method.".into(),
             // Generic on purpose: the cause is logged, never echoed.
             Self::Unavailable(_) => {
                 "The database is unavailable for the moment: retry after the delay given.".into()
@@ -263,7 +257,6 @@ impl ResponseError for ApiError {
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::UnknownMethod => StatusCode::NOT_IMPLEMENTED,
             Self::Unavailable(_) | Self::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

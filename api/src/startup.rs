@@ -167,6 +167,7 @@ pub fn run(
                     .app_data(web::Data::new(state.password_hasher.clone()))
                     .app_data(web::Data::new(state.metrics.clone()))
                     .app_data(web::Data::new(state.draining.clone()))
+                    .app_data(web::Data::from(documented.clone()))
                     .app_data(web::Data::from(state.auth_cache.clone()))
                     .app_data(web::QueryConfig::default().error_handler(|error, _| {
                         ApiError::bad_request("invalid_query", error.to_string()).into()
@@ -236,7 +237,7 @@ fn blocking_threads_per_worker(connections: usize, hashes: usize, workers: usize
 
 /// The documented paths with the methods each answers, so that a request no route takes is told
 /// apart: a documented path asked with another method is 405 with `Allow`, anything else 404.
-struct DocumentedPaths(Vec<(Vec<Segment>, Vec<String>)>);
+pub(crate) struct DocumentedPaths(Vec<(Vec<Segment>, Vec<String>)>);
 
 /// The methods a path item may hold, in the order `Allow` lists them.
 const METHODS: &[&str] = &[
@@ -296,7 +297,7 @@ impl DocumentedPaths {
     }
 
     /// 405 with `Allow` when `req`'s path is documented but not with its method.
-    fn method_not_allowed(&self, req: &HttpRequest) -> Option<ApiError> {
+    pub(crate) fn method_not_allowed(&self, req: &HttpRequest) -> Option<ApiError> {
         let methods = self.allowed(req.path())?;
         let method = req.method().as_str();
         (!methods.iter().any(|m| m == method))

@@ -179,8 +179,11 @@ class Api:
         return response.json()
 
 
-def identities(api: Api, logins: list[tuple[str, str, str]]) -> dict[str, str]:
-    """Signs in the four identities and checks they are what the run needs; returns their tokens."""
+def identities(api: Api, logins: list[tuple[str, str, str]]) -> tuple[dict[str, str], str]:
+    """Signs in the four identities and checks they are what the run needs.
+
+    Returns their tokens and the demo convention's id.
+    """
     by_role: dict[str, list[tuple[str, str]]] = {}
     for role, email, password in logins:
         by_role.setdefault(role, []).append((email, password))
@@ -221,7 +224,7 @@ def identities(api: Api, logins: list[tuple[str, str, str]]) -> dict[str, str]:
         if piloted["total"] == 0:
             fail(f"{name}'s organisation pilots no action of the demo convention")
         log(f"{name}: {me[name]['email']} pilots {piloted['total']} action(s)")
-    return tokens
+    return tokens, convention
 
 
 def outsider(api: Api, admin: str) -> str:
@@ -238,7 +241,65 @@ def outsider(api: Api, admin: str) -> str:
     return api.login(email, password)
 
 
-def write_config(directory: Path, tokens: dict[str, str], user: str) -> Path:
+# The resource behind each path's `{id}`, by the path's first segment after /api/v1.
+RESOURCES = [
+    "conventions", "axes", "objectives", "actions", "indicators", "measurements",
+    "notes", "committees", "memberships", "partners", "users",
+]
+# How often a path's `{id}` is a real object rather than a generated one. Without real ids,
+# nearly every operation on one object answers 404, so its logic and the peer's replay (the
+# object-level authorization check) never run; with only real ids, unknown ids go untried.
+REAL_ID_PROBABILITY = 0.7
+
+
+def known_ids(api: Api, admin: str, convention: str) -> dict[str, list[str]]:
+    """Real ids of each resource of the demo convention, read as the admin before the run.
+
+    The demo holds no notes, so one is written (by the admin) for the note operations to find.
+    """
+    def ids(path: str, **params: str) -> list[str]:
+        return [item["id"] for item in api.get(admin, path, limit="200", **params)["items"]]
+
+    actions = ids(f"/conventions/{convention}/actions")
+    indicators = ids(f"/conventions/{convention}/indicators")
+    measurements = [m for i in indicators for m in ids(f"/indicators/{i}/measurements")]
+    note = api.post(admin, f"/actions/{actions[0]}/notes", {"date": "2024-06-14", "text": "Point d'étape du fuzzing"})
+    axes = ids(f"/conventions/{convention}/axes")
+    found = {
+        "conventions": [convention],
+        "axes": axes,
+        "objectives": ids(f"/axes/{axes[0]}/objectives"),
+        # All of them, so that each pilot's own fiches are among them.
+        "actions": actions,
+        "indicators": indicators,
+        "measurements": measurements,
+        "notes": [note["id"]],
+        "committees": ids(f"/conventions/{convention}/committees"),
+        "memberships": ids(f"/conventions/{convention}/memberships"),
+        "partners": ids("/partners"),
+        "users": ids("/users"),
+    }
+    empty = [name for name in RESOURCES if not found[name]]
+    if empty:
+        fail(f"the demo convention has no {', '.join(empty)} to fuzz with")
+    return found
+
+
+def real_ids_config(ids: dict[str, list[str]]) -> str:
+    """Schemathesis dictionaries of real ids, bound to the `{id}` of each resource's paths."""
+    lines = ["\n# Real ids of the demo, written by scripts/fuzz/run.py for this run."]
+    for name in RESOURCES:
+        lines += [f"[dictionaries.{name}]", f"values = {json.dumps(sorted(set(ids[name])))}"]
+    for name in RESOURCES:
+        lines += [
+            "[[operations]]",
+            f'include-path-regex = "^/api/v1/{name}/\\\\{{id\\\\}}"',
+            f'parameters = {{ "path.id" = {{ dictionary = "{name}", probability = {REAL_ID_PROBABILITY} }} }}',
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def write_config(directory: Path, tokens: dict[str, str], user: str, ids: dict[str, list[str]]) -> Path:
     """A Web Fuzzing Commons auth document (the tokens: readable by us only) and the config.
 
     Tokens signed in beforehand rather than a login endpoint for Schemathesis to call: fuzzing
@@ -262,6 +323,7 @@ def write_config(directory: Path, tokens: dict[str, str], user: str) -> Path:
         + "\n# Written by scripts/fuzz/run.py for this run.\n[auth.wfc]\n"
         + f"path = {json.dumps(str(wfc))}\nuser = {json.dumps(user)}\n"
         + ("" if user == "admin" else f"peers = {json.dumps([user, OUTSIDER])}\n")
+        + real_ids_config(ids)
     )
     return config
 
@@ -278,8 +340,10 @@ def run_identity(cluster: Cluster, name: str, out: Path) -> dict:
     server = Server(os.environ["CTG_FUZZ_CTG"], database, directory / "server.log")
     try:
         server.wait_ready()
-        tokens = identities(Api(server.base), server.demo_logins())
-        config = write_config(directory, tokens, name)
+        api = Api(server.base)
+        tokens, convention = identities(api, server.demo_logins())
+        ids = known_ids(api, tokens["admin"], convention)
+        config = write_config(directory, tokens, name, ids)
         command = [
             os.environ["CTG_FUZZ_ST"],
             "--config-file",

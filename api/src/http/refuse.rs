@@ -7,6 +7,7 @@ use actix_web::middleware::Next;
 use actix_web::{web, HttpResponse};
 
 use crate::error::ApiError;
+use crate::startup::DocumentedPaths;
 
 /// The methods HTTP defines (RFC 9110 and RFC 5789's PATCH).
 const KNOWN_METHODS: [Method; 9] = [
@@ -21,15 +22,22 @@ const KNOWN_METHODS: [Method; 9] = [
     Method::PATCH,
 ];
 
-/// 501 for a method HTTP does not define (middleware, for `from_fn`, outside the metrics): the
-/// metrics label requests by method, and a scanner inventing methods would add series.
+/// A method HTTP does not define (`PROPFIND`, `XRANDOM1`) answers as the routes do, 405 with
+/// `Allow` on a documented path and 404 elsewhere, but before the metrics count it (middleware,
+/// for `from_fn`, outside them): they label requests by method, and a scanner inventing
+/// methods would add series.
 pub async fn unknown_methods(
     request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     if !KNOWN_METHODS.contains(request.method()) {
-        let response = HttpResponse::from_error(ApiError::UnknownMethod);
-        return Ok(request.into_response(response).map_into_right_body());
+        let error = request
+            .app_data::<web::Data<DocumentedPaths>>()
+            .and_then(|documented| documented.method_not_allowed(request.request()))
+            .unwrap_or(ApiError::NoRoute);
+        return Ok(request
+            .into_response(HttpResponse::from_error(error))
+            .map_into_right_body());
     }
     Ok(next.call(request).await?.map_into_left_body())
 }
