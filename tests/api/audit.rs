@@ -95,6 +95,15 @@ async fn each_write_to_the_plan_is_logged_with_old_and_new_values() {
         .await;
     assert_eq!(bad.status, 400);
     assert_eq!(bad.error_fields(), ["since"]);
+    // A misspelt entity type is refused, not answered with an empty log.
+    let misspelt = app
+        .get(&format!(
+            "/api/v1/conventions/{}/audit?entity_type=notes",
+            plan.convention
+        ))
+        .await;
+    assert_eq!(misspelt.status, 400, "{}", misspelt.text);
+    assert_eq!(misspelt.error_fields(), ["entity_type"]);
 }
 
 #[actix_web::test]

@@ -113,6 +113,66 @@ async fn an_indicator_chart_plots_its_series_against_baseline_and_target() {
     assert!(text.contains("42,5 %"));
 }
 
+/// An indicator of `kind` (with the fields that kind needs) on `action`.
+async fn indicator_of_kind(app: &TestApp, action: &str, kind: &str, extra: Value) -> String {
+    let mut body = json!({
+        "type": "realisation",
+        "label": format!("Indicateur {kind}"),
+        "kind": kind,
+        "direction": "increase",
+        "frequency": "annual"
+    });
+    body.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    let response = app
+        .post(&format!("/api/v1/actions/{action}/indicators"), &body)
+        .await;
+    assert_eq!(response.status, 201, "{}", response.text);
+    response.id()
+}
+
+#[actix_web::test]
+async fn yes_no_level_and_text_indicators_read_as_they_are_measured() {
+    let app = TestApp::spawn().await;
+    let Plan { action, .. } = fixtures::plan(&app).await;
+
+    let charter = indicator_of_kind(&app, &action, "boolean", json!({})).await;
+    measure(&app, &charter, "2023", json!(false));
+    measure(&app, &charter, "2024", json!(true));
+    let chart = app.get(&chart_path(&charter)).await;
+    let text = svg(&chart);
+    assert!(text.contains("2024 : oui") && text.contains("2023 : non"));
+    assert!(!text.contains(">1</text>"), "read oui/non, not 1/0");
+
+    let level = indicator_of_kind(
+        &app,
+        &action,
+        "level",
+        json!({"scale_min": 1, "scale_max": 5}),
+    )
+    .await;
+    measure(&app, &level, "2024", json!(3));
+    let chart = app.get(&chart_path(&level)).await;
+    let text = svg(&chart);
+    assert!(
+        text.contains(">1</text>") && text.contains(">5</text>"),
+        "its own scale"
+    );
+
+    let observed = indicator_of_kind(&app, &action, "text", json!({})).await;
+    measure(
+        &app,
+        &observed,
+        "2024",
+        json!("-baisse du chômage des jeunes"),
+    );
+    let chart = app.get(&chart_path(&observed)).await;
+    let text = svg(&chart);
+    assert!(text.contains(">-baisse du chômage des jeunes</text>"));
+    assert!(!text.contains("Aucune mesure"));
+}
+
 #[actix_web::test]
 async fn a_progress_chart_shows_every_axis() {
     let app = TestApp::spawn().await;

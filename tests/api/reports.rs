@@ -301,6 +301,16 @@ async fn the_report_carries_the_notes_of_its_year() {
     assert_eq!(texts, ["Réunion des partenaires", "Bilan de rentrée"]);
     assert_eq!(action["notes"][0]["date"], "2024-03-04");
     assert!(action["notes"][0]["author_name"].is_string());
+
+    // The CSV holds them too, in one cell per fiche, a line each.
+    let csv = app
+        .get(&report_path(&plan.convention, "?year=2024&format=csv"))
+        .await;
+    assert_eq!(csv.status, 200, "{}", csv.text);
+    assert!(csv.text.contains(
+        ";fin 2022;\"04/03/2024 : Réunion des partenaires\n12/09/2024 : Bilan de rentrée\";"
+    ));
+    assert!(!csv.text.contains("Hors de l'année"));
 }
 
 #[actix_web::test]
@@ -332,13 +342,13 @@ async fn the_csv_report_is_made_for_french_spreadsheets() {
     );
     assert!(lines[0].contains(";Valeur 2024;Période 2023;Valeur 2023;"));
     let columns = lines[0].split(';').count();
-    assert_eq!(columns, 27);
+    assert_eq!(columns, 28);
 
     // 1.1.1 / I2: the objective's title holds `;` (quoted), decimals take a comma.
     assert_eq!(
         lines[2],
         "1;Petite enfance;1.1;\"Accueillir; informer\";1.1.1;Accueil du jeune enfant;oui;\
-         en cours;oui;50;MJC du Pays de Gourdon;2022;2022;fin 2022;Taux d'occupation;impact;\
+         en cours;oui;50;MJC du Pays de Gourdon;2022;2022;fin 2022;;Taux d'occupation;impact;\
          taux (%);%;à la hausse;trimestrielle;20;60;2024-Q3;32;2023-Q4;22,5;0,3"
     );
     assert!(lines[1].ends_with(";2024;70;2023;55;0,5"), "{}", lines[1]);

@@ -6,8 +6,9 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::model::{Entry, EntryFilter};
+use super::EntityType;
 use crate::error::ApiError;
-use crate::http::query::{invalid, uuid};
+use crate::http::query::{invalid, uuid, word};
 
 /// One recorded change.
 #[derive(Debug, Serialize, ToSchema)]
@@ -50,6 +51,7 @@ impl From<Entry> for AuditEntryOut {
 #[into_params(parameter_in = Query)]
 pub struct AuditParams {
     /// Only entries about this kind of entity.
+    #[param(value_type = Option<EntityType>, inline)]
     pub entity_type: Option<String>,
     /// Only entries about this entity.
     #[param(value_type = Option<Uuid>)]
@@ -65,7 +67,8 @@ pub struct AuditParams {
 impl AuditParams {
     pub fn parse(self) -> Result<EntryFilter, ApiError> {
         Ok(EntryFilter {
-            entity_type: self.entity_type,
+            entity_type: word("entity_type", self.entity_type, EntityType::parse)?
+                .map(|entity| entity.as_str().to_string()),
             entity_id: uuid("entity_id", self.entity_id)?,
             actor_id: uuid("actor", self.actor)?,
             since: self

@@ -14,7 +14,8 @@ use crate::error::ApiError;
 use model::NewEntry;
 
 /// What an entry is about (the contract's `entity_type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum EntityType {
     Partner,
     Convention,
@@ -31,6 +32,32 @@ pub enum EntityType {
 }
 
 impl EntityType {
+    const ALL: [Self; 12] = [
+        Self::Partner,
+        Self::Convention,
+        Self::Axis,
+        Self::Objective,
+        Self::Action,
+        Self::Indicator,
+        Self::Measurement,
+        Self::Note,
+        Self::Committee,
+        Self::Membership,
+        Self::User,
+        Self::Session,
+    ];
+
+    /// The entity type named `text`, or the message a client is given.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|entity| entity.as_str() == text)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Self::ALL.iter().map(|e| e.as_str()).collect();
+                format!("must be one of {}", names.join(", "))
+            })
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Partner => "partner",

@@ -3,10 +3,11 @@
 use actix_web::{get, http::header, web, HttpResponse};
 use uuid::Uuid;
 
-use super::svg::{self, AxisBar, Point, Series};
+use super::svg::{self, AxisBar, Point, Scale, Series};
 use crate::auth::{AuthUser, Capability};
 use crate::conventions::model::Convention;
 use crate::db::{self, DbPool};
+use crate::domain::IndicatorKind;
 use crate::error::{ApiError, OrNotFound};
 use crate::indicators::model::Indicator;
 use crate::measurements::model::Measurement;
@@ -19,8 +20,9 @@ fn svg_response(body: String) -> HttpResponse {
 
 /// An indicator's measurements against its baseline and target, as an SVG chart.
 ///
-/// Numeric indicators plot their series by period; boolean, text and unmeasured indicators
-/// show what they can. Labels are in French; the image is self-contained.
+/// Numeric indicators plot their series by period; a yes/no indicator reads "oui"/"non", a
+/// level indicator is drawn on its own scale, a text indicator lists its latest observations as
+/// written. Labels are in French; the image is self-contained.
 #[utoipa::path(
     tag = "charts",
     params(("id" = Uuid, Path, description = "The indicator's id")),
@@ -38,20 +40,31 @@ pub async fn indicator_chart(
         user.require(Capability::ReadPlan, record.placement.convention_id, None)?;
         let rows = Measurement::series(conn, id)?;
         let indicator = record.indicator;
+        let scale = match (indicator.kind, indicator.scale_min, indicator.scale_max) {
+            (IndicatorKind::Boolean, ..) => Scale::YesNo,
+            (IndicatorKind::Level, Some(min), Some(max)) => Scale::Fixed { min, max },
+            _ => Scale::Auto,
+        };
         Ok(Series {
             title: format!("{} {}", record.placement.code(), indicator.label),
             unit: indicator.unit,
             baseline: indicator.baseline_value,
             target: indicator.target_value,
+            scale,
             points: rows
                 .into_iter()
-                .map(|(period, value)| Point {
-                    period: period.to_string(),
-                    value: match value {
-                        serde_json::Value::Number(n) => n.as_f64(),
-                        serde_json::Value::Bool(b) => Some(if b { 1.0 } else { 0.0 }),
-                        _ => None,
-                    },
+                .map(|(period, value)| {
+                    let (value, text) = match value {
+                        serde_json::Value::Number(n) => (n.as_f64(), None),
+                        serde_json::Value::Bool(b) => (Some(if b { 1.0 } else { 0.0 }), None),
+                        serde_json::Value::String(text) => (None, Some(text)),
+                        _ => (None, None),
+                    };
+                    Point {
+                        period: period.to_string(),
+                        value,
+                        text,
+                    }
                 })
                 .collect(),
         })

@@ -14,11 +14,24 @@ const TARGET: &str = "#15803d";
 const SERIES: &str = "#1d4ed8";
 const TRACK: &str = "#e5e7eb";
 
-/// One measurement: its period ("2024-Q2") and its value when it can be plotted.
+/// One measurement: its period ("2024-Q2"), its value when it can be plotted (a yes/no as 1/0),
+/// or its text when it is a qualitative observation.
 #[derive(Debug, Clone)]
 pub struct Point {
     pub period: String,
     pub value: Option<f64>,
+    pub text: Option<String>,
+}
+
+/// How an indicator's values are scaled and read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scale {
+    /// From the values and references, rounded to steps of 1, 2 or 5 × 10^n.
+    Auto,
+    /// Yes or no, plotted as 1 and 0 and read "oui" and "non".
+    YesNo,
+    /// A level indicator's own scale ("Niveau de 1 à 5"), whatever the values.
+    Fixed { min: f64, max: f64 },
 }
 
 /// An indicator's series with its references.
@@ -28,7 +41,71 @@ pub struct Series {
     pub unit: Option<String>,
     pub baseline: Option<f64>,
     pub target: Option<f64>,
+    pub scale: Scale,
     pub points: Vec<Point>,
+}
+
+impl Series {
+    /// A value as the chart writes it: "oui", "1 250 €", "3,5".
+    fn label(&self, value: f64) -> String {
+        match self.scale {
+            Scale::YesNo if value >= 0.5 => "oui".to_string(),
+            Scale::YesNo => "non".to_string(),
+            _ => with_unit(value, self.unit.as_deref()),
+        }
+    }
+
+    /// The plotted range and its labelled ticks, given every finite value and reference.
+    fn range(&self, all: &[f64]) -> (f64, f64, Vec<(f64, String)>) {
+        match self.scale {
+            Scale::YesNo => (
+                -0.25,
+                1.25,
+                vec![(0.0, "non".to_string()), (1.0, "oui".to_string())],
+            ),
+            Scale::Fixed { min, max } if min < max => {
+                let step = nice_step((max - min) / 4.0);
+                let mut ticks: Vec<f64> = (0..)
+                    .map(|i| min + step * f64::from(i))
+                    .take_while(|tick| *tick < max - step * 1e-9)
+                    .collect();
+                ticks.push(max);
+                (min, max, labelled(ticks))
+            }
+            Scale::Fixed { .. } | Scale::Auto => auto_range(all),
+        }
+    }
+}
+
+fn labelled(ticks: Vec<f64>) -> Vec<(f64, String)> {
+    ticks.into_iter().map(|tick| (tick, number(tick))).collect()
+}
+
+/// A range that holds `all`, from 0 when the values are not far from it, on "nice" ticks.
+fn auto_range(all: &[f64]) -> (f64, f64, Vec<(f64, String)>) {
+    let (mut low, mut high) = all
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(*v), hi.max(*v))
+        });
+    if all.is_empty() {
+        (low, high) = (0.0, 1.0);
+    }
+    if low > 0.0 && low <= high * 0.5 {
+        low = 0.0;
+    }
+    if (high - low).abs() < f64::EPSILON {
+        let pad = if high == 0.0 { 1.0 } else { high.abs() * 0.1 };
+        low -= pad;
+        high += pad;
+    }
+    let step = nice_step((high - low) / 3.0);
+    let low = (low / step).floor() * step;
+    let high = (high / step).ceil() * step;
+    let ticks = (0..=((high - low) / step).round() as usize)
+        .map(|i| low + step * i as f64)
+        .collect();
+    (low, high, labelled(ticks))
 }
 
 /// One axis' bar.
@@ -57,7 +134,8 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// A number the French way: "12", "12,5", "-0,25"; at most two decimals.
+/// A number the French way: "12", "12,5", "-0,25", "1 234 567" (thousands apart from five
+/// digits on, with a no-break space); at most two decimals.
 pub fn number(value: f64) -> String {
     let rounded = (value * 100.0).round() / 100.0;
     let text = if rounded.fract() == 0.0 {
@@ -67,7 +145,25 @@ pub fn number(value: f64) -> String {
         text.trim_end_matches('0').to_string()
     };
     let text = if text == "-0" { "0".to_string() } else { text };
-    text.replace('.', ",")
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(digits) => ("-", digits),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (digits, None),
+    };
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if whole.len() > 4 && i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push('\u{a0}');
+        }
+        grouped.push(digit);
+    }
+    match fraction {
+        Some(fraction) => format!("{sign}{grouped},{fraction}"),
+        None => format!("{sign}{grouped}"),
+    }
 }
 
 fn with_unit(value: f64, unit: Option<&str>) -> String {
@@ -148,7 +244,6 @@ pub fn indicator_chart(series: &Series) -> String {
     let plot_top = MARGIN + 20.0 * title_lines.len() as f64 + 14.0;
     let plot_height = 180.0;
     let plot_bottom = plot_top + plot_height;
-    let plot_left = 52.0;
     let plot_right = WIDTH - MARGIN;
     let legend_top = plot_bottom + 44.0;
     let height = legend_top + 22.0 + MARGIN + 6.0;
@@ -166,7 +261,6 @@ pub fn indicator_chart(series: &Series) -> String {
         );
     }
 
-    let unit = series.unit.as_deref();
     let values: Vec<(usize, f64)> = series
         .points
         .iter()
@@ -180,43 +274,35 @@ pub fn indicator_chart(series: &Series) -> String {
         .chain(references.iter().flatten().copied())
         .filter(|v| v.is_finite())
         .collect();
-    let (mut low, mut high) = all
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-            (lo.min(*v), hi.max(*v))
-        });
-    if all.is_empty() {
-        (low, high) = (0.0, 1.0);
-    }
-    if low > 0.0 && low <= high * 0.5 {
-        low = 0.0;
-    }
-    if (high - low).abs() < f64::EPSILON {
-        let pad = if high == 0.0 { 1.0 } else { high.abs() * 0.1 };
-        low -= pad;
-        high += pad;
-    }
-    // Round the scale to a "nice" step (1, 2 or 5 × 10^n) so that the ticks read well.
-    let step = nice_step((high - low) / 3.0);
-    let low = (low / step).floor() * step;
-    let high = (high / step).ceil() * step;
-    let ticks: Vec<f64> = (0..=((high - low) / step).round() as usize)
-        .map(|i| low + step * i as f64)
-        .collect();
+    let (low, high, ticks) = series.range(&all);
     let y_of = |v: f64| plot_bottom - (v - low) / (high - low) * plot_height;
+    // Room on the left for the longest tick label (about 7 units a character at size 12).
+    let widest = ticks
+        .iter()
+        .map(|(_, label)| label.chars().count())
+        .max()
+        .unwrap_or(1);
+    let plot_left = (MARGIN + 7.0 * widest as f64 + 6.0).max(40.0);
+    let observations: Vec<&Point> = series.points.iter().filter(|p| p.text.is_some()).collect();
+    if values.is_empty() && !observations.is_empty() {
+        // A text has neither baseline nor target: no legend.
+        observations_panel(&mut out, &observations, plot_top, plot_height);
+        out.push_str("</svg>");
+        return out;
+    }
 
     // Frame and scale.
     let _ = write!(
         out,
-        "<rect x=\"{plot_left}\" y=\"{plot_top:.1}\" width=\"{:.1}\" height=\"{plot_height}\" \
+        "<rect x=\"{plot_left:.1}\" y=\"{plot_top:.1}\" width=\"{:.1}\" height=\"{plot_height}\" \
          fill=\"#f9fafb\" stroke=\"{TRACK}\"/>",
         plot_right - plot_left
     );
-    for tick in ticks {
-        let y = y_of(tick);
+    for (tick, label) in &ticks {
+        let y = y_of(*tick);
         let _ = write!(
             out,
-            "<line x1=\"{plot_left}\" y1=\"{y:.1}\" x2=\"{plot_right}\" y2=\"{y:.1}\" \
+            "<line x1=\"{plot_left:.1}\" y1=\"{y:.1}\" x2=\"{plot_right}\" y2=\"{y:.1}\" \
              stroke=\"{TRACK}\"/>"
         );
         text(
@@ -225,7 +311,7 @@ pub fn indicator_chart(series: &Series) -> String {
             y + 4.0,
             12,
             &format!("text-anchor=\"end\" fill=\"{MUTED}\""),
-            &number(tick),
+            label,
         );
     }
 
@@ -280,7 +366,7 @@ pub fn indicator_chart(series: &Series) -> String {
                 x_of(*i),
                 y_of(*v),
                 escape(&series.points[*i].period),
-                escape(&with_unit(*v, unit)),
+                escape(&series.label(*v)),
             );
         }
         // The last value, written beside its point.
@@ -294,7 +380,7 @@ pub fn indicator_chart(series: &Series) -> String {
             y_of(v) - 8.0,
             13,
             &format!("text-anchor=\"{anchor}\" font-weight=\"bold\" fill=\"{SERIES}\""),
-            &with_unit(v, unit),
+            &series.label(v),
         );
     }
     // Period labels: at most five, always the first and the last.
@@ -317,9 +403,15 @@ pub fn indicator_chart(series: &Series) -> String {
         }
     }
 
-    // Legend.
+    legend(&mut out, series, legend_top);
+    out.push_str("</svg>");
+    out
+}
+
+/// The baseline and the target, under the plot.
+fn legend(out: &mut String, series: &Series, top: f64) {
     let reference = |v: Option<f64>| match v {
-        Some(v) => with_unit(v, unit),
+        Some(v) => series.label(v),
         None => "non renseignée".to_string(),
     };
     for (row, (colour, dash, label, value)) in [
@@ -329,7 +421,7 @@ pub fn indicator_chart(series: &Series) -> String {
     .into_iter()
     .enumerate()
     {
-        let y = legend_top + 22.0 * row as f64;
+        let y = top + 22.0 * row as f64;
         let _ = write!(
             out,
             "<line x1=\"{MARGIN}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{colour}\" \
@@ -339,7 +431,7 @@ pub fn indicator_chart(series: &Series) -> String {
             y - 4.0
         );
         text(
-            &mut out,
+            out,
             MARGIN + 36.0,
             y,
             13,
@@ -347,8 +439,42 @@ pub fn indicator_chart(series: &Series) -> String {
             &format!("{label} : {}", reference(value)),
         );
     }
-    out.push_str("</svg>");
-    out
+}
+
+/// A qualitative indicator's latest observations, newest first, as written, in the plot's place.
+fn observations_panel(out: &mut String, observations: &[&Point], top: f64, height: f64) {
+    let _ = write!(
+        out,
+        "<rect x=\"{MARGIN}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{height}\" \
+         fill=\"#f9fafb\" stroke=\"{TRACK}\"/>",
+        WIDTH - 2.0 * MARGIN
+    );
+    let mut y = top + 22.0;
+    let bottom = top + height - 8.0;
+    for point in observations.iter().rev() {
+        let Some(observation) = &point.text else {
+            continue;
+        };
+        if y > bottom {
+            break;
+        }
+        text(
+            out,
+            MARGIN + 8.0,
+            y,
+            12,
+            &format!("font-weight=\"bold\" fill=\"{SERIES}\""),
+            &point.period,
+        );
+        for line in wrap(observation, 42, 3) {
+            y += 16.0;
+            if y > bottom {
+                break;
+            }
+            text(out, MARGIN + 8.0, y, 12, &format!("fill=\"{INK}\""), &line);
+        }
+        y += 22.0;
+    }
 }
 
 /// A convention's progress by axis ("Progression par axe"), one horizontal bar each.
@@ -472,8 +598,10 @@ mod tests {
                 .map(|(p, v)| Point {
                     period: p.to_string(),
                     value: Some(v),
+                    text: None,
                 })
                 .collect(),
+            scale: Scale::Auto,
         }
     }
 
@@ -546,6 +674,9 @@ mod tests {
         assert_eq!(number(12.5), "12,5");
         assert_eq!(number(47.256), "47,26");
         assert_eq!(number(-0.001), "0");
+        assert_eq!(number(1500.0), "1500");
+        assert_eq!(number(1_234_567.5), "1\u{a0}234\u{a0}567,5");
+        assert_eq!(number(-98_765.4), "-98\u{a0}765,4");
         assert_eq!(nice_step(9.4), 10.0);
         assert_eq!(nice_step(1.2), 2.0);
         assert_eq!(nice_step(0.3), 0.5);
@@ -594,11 +725,106 @@ mod tests {
             points: vec![Point {
                 period: "2024-Q1".into(),
                 value: Some(0.0),
+                text: None,
             }],
+            scale: Scale::Auto,
         };
         let svg = indicator_chart(&series);
         check_svg(&svg);
         assert!(!svg.contains("NaN") && !svg.contains("inf"));
+    }
+
+    fn large_series() -> Series {
+        let mut series = sample_series();
+        series.unit = Some("€".into());
+        series.target = Some(1_500_000.0);
+        series.points[3].value = Some(98_765.4);
+        series
+    }
+
+    fn yes_no_series() -> Series {
+        let mut series = sample_series();
+        series.unit = None;
+        series.baseline = Some(0.0);
+        series.target = Some(1.0);
+        series.scale = Scale::YesNo;
+        for (point, value) in series.points.iter_mut().zip([0.0, 0.0, 1.0, 1.0]) {
+            point.value = Some(value);
+        }
+        series
+    }
+
+    fn level_series() -> Series {
+        let mut series = sample_series();
+        series.unit = None;
+        series.baseline = Some(2.0);
+        series.target = Some(4.0);
+        series.scale = Scale::Fixed { min: 1.0, max: 5.0 };
+        for point in &mut series.points {
+            point.value = Some(3.0);
+        }
+        series
+    }
+
+    fn text_series() -> Series {
+        let mut series = sample_series();
+        let texts = [
+            "a",
+            "b",
+            "Premiers ateliers avec les familles",
+            "-baisse du chômage des jeunes & <16 ans> sur le territoire de la CCQB",
+        ];
+        for (point, text) in series.points.iter_mut().zip(texts) {
+            point.value = None;
+            point.text = Some(text.to_string());
+        }
+        series
+    }
+
+    #[test]
+    fn large_numbers_have_room_on_the_left() {
+        let svg = indicator_chart(&large_series());
+        check_svg(&svg);
+        assert!(svg.contains(">1\u{a0}500\u{a0}000</text>"));
+        // The frame starts right of the widest tick label ("1 500 000": 9 characters).
+        let frame_x: f64 = svg
+            .split("<rect x=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(frame_x >= MARGIN + 9.0 * 7.0, "{frame_x}");
+    }
+
+    #[test]
+    fn yes_no_indicators_read_oui_and_non() {
+        let svg = indicator_chart(&yes_no_series());
+        check_svg(&svg);
+        assert!(svg.contains(">oui</text>") && svg.contains(">non</text>"));
+        assert!(svg.contains("2025 : oui"));
+        assert!(svg.contains("Valeur cible : oui"));
+        assert!(!svg.contains(">1</text>"));
+    }
+
+    #[test]
+    fn level_indicators_keep_their_scale() {
+        let svg = indicator_chart(&level_series());
+        check_svg(&svg);
+        for tick in ["1", "2", "3", "4", "5"] {
+            assert!(svg.contains(&format!(">{tick}</text>")), "{tick}");
+        }
+    }
+
+    #[test]
+    fn text_indicators_list_their_latest_observations() {
+        let svg = indicator_chart(&text_series());
+        check_svg(&svg);
+        assert!(!svg.contains("Aucune mesure"));
+        assert!(svg.contains("-baisse du chômage des jeunes &amp; &lt;16 ans&gt;"));
+        assert!(!svg.contains("Valeur cible"));
+        // Newest first.
+        assert!(svg.find(">2025</text>").unwrap() < svg.find(">2024</text>").unwrap());
     }
 
     #[test]
@@ -631,6 +857,14 @@ mod tests {
         let mut empty = sample_series();
         empty.points.clear();
         std::fs::write(dir.join("indicator-empty.svg"), indicator_chart(&empty)).unwrap();
+        for (name, series) in [
+            ("indicator-large", large_series()),
+            ("indicator-yes-no", yes_no_series()),
+            ("indicator-level", level_series()),
+            ("indicator-text", text_series()),
+        ] {
+            std::fs::write(dir.join(format!("{name}.svg")), indicator_chart(&series)).unwrap();
+        }
         std::fs::write(
             dir.join("progress.svg"),
             progress_chart("CTG de Saint-Lô & agglo", Some(63.5), &sample_axes()),

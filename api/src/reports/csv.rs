@@ -5,8 +5,8 @@
 //! `@`, a tab or a carriage return) is neutralised with a leading `'` (CSV injection); numbers
 //! written by the report itself are not text and are left as they are.
 //!
-//! One row per indicator, repeating its axis, objective and action; an action without
-//! indicators has one row with the indicator's cells empty.
+//! One row per indicator, repeating its axis, objective and action (the year's notes included);
+//! an action without indicators has one row with the indicator's cells empty.
 
 use super::dto::{AnnualReport, ReportAction, ReportIndicator, YearValue};
 use super::labels;
@@ -100,6 +100,7 @@ fn header(year: i32) -> Vec<Cell> {
         "Année de début".into(),
         "Année de fin".into(),
         "Échéance".into(),
+        format!("Notes {year}"),
         "Indicateur".into(),
         "Type".into(),
         "Nature".into(),
@@ -136,7 +137,22 @@ fn action_cells(action: &ReportAction) -> Vec<Cell> {
         Cell::opt_int(action.schedule.start_year),
         Cell::opt_int(action.schedule.end_year),
         Cell::opt_text(action.schedule.schedule_note.as_deref()),
+        notes(action),
     ]
+}
+
+/// The year's follow-up notes of a fiche in one cell, a line each, in date order: `04/03/2024 :
+/// Réunion des partenaires`. (A spreadsheet shows the line breaks of a quoted cell.)
+fn notes(action: &ReportAction) -> Cell {
+    if action.notes.is_empty() {
+        return Cell::Empty;
+    }
+    let lines: Vec<String> = action
+        .notes
+        .iter()
+        .map(|note| format!("{} : {}", note.date.format("%d/%m/%Y"), note.text))
+        .collect();
+    Cell::text(lines.join("\n"))
 }
 
 fn indicator_cells(indicator: Option<&ReportIndicator>) -> Vec<Cell> {

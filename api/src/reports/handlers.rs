@@ -87,7 +87,8 @@ fn parse_year(year: Option<&str>, convention: &Convention) -> Result<i32, ApiErr
 ///
 /// - JSON: the versioned `AnnualReport` schema (`schema_version` 1).
 /// - CSV (for French spreadsheets): UTF-8 with a byte order mark, `;` separator, decimal comma,
-///   one row per indicator (an action without indicators has one row), text cells beginning
+///   one row per indicator (an action without indicators has one row) with the fiche's notes of
+///   the year in one cell (`04/03/2024 : …`, a line each), text cells beginning
 ///   with `=`, `+`, `-` or `@` prefixed with `'`; an attachment `bilan-<year>.csv`.
 /// - XLSX (for the COPIL): a summary sheet (`Synthèse`: key figures, progress by axis and its
 ///   chart), a sheet per axis (`Axe 1`, …: a row per fiche), the indicators' values for every
