@@ -25,6 +25,7 @@ use crate::error::{FieldError, Problem};
     components(schemas(Problem, FieldError)),
     tags(
         (name = "health", description = "Liveness and readiness"),
+        (name = "service", description = "The service itself: this document, its interactive reference, metrics"),
         (name = "auth", description = "Signing in and out; the caller"),
         (name = "users", description = "People and machine clients (platform admins)"),
         (name = "partners", description = "Organisations taking part in conventions"),
@@ -56,7 +57,50 @@ pub fn document() -> Value {
     let mut doc = serde_json::to_value(api).expect("the OpenAPI document serialises");
     declare_error_responses(&mut doc);
     reference_page_items(&mut doc);
+    declare_service_routes(&mut doc);
     doc
+}
+
+/// The routes that serve the service itself rather than the plan, outside `/api/v1` and
+/// without a token, described by hand: they are not handlers with utoipa paths (the document's
+/// own bytes, the Swagger UI, the Prometheus middleware).
+fn declare_service_routes(doc: &mut Value) {
+    let get = |operation_id: &str, summary: &str, description: &str, ok: Value| {
+        json!({"get": {
+            "tags": ["service"],
+            "operationId": operation_id,
+            "summary": summary,
+            "description": description,
+            "security": [],
+            "responses": {"200": ok},
+        }})
+    };
+    doc["paths"]["/openapi.json"] = get(
+        "openapi_document",
+        "This OpenAPI document",
+        "The document `ctg openapi` prints and `openapi/openapi.json` holds.",
+        json!({"description": "The OpenAPI 3.1 document",
+               "content": {"application/json": {"schema": {"type": "object"}}}}),
+    );
+    doc["paths"]["/docs/"] = get(
+        "reference",
+        "The interactive reference",
+        "The Swagger UI over this document, served from the binary: it works offline. `/docs` \
+         redirects here.",
+        json!({"description": "An HTML page",
+               "content": {"text/html": {"schema": {"type": "string"}}}}),
+    );
+    doc["paths"]["/metrics"] = get(
+        "metrics",
+        "Prometheus metrics",
+        "Requests by route template and status with their latency, the connection pool, failed \
+         sign-ins. Open unless `CTG_METRICS_TOKEN` is set; then only `Authorization: Bearer \
+         <that token>` is answered. Keep it off the public load balancer.",
+        json!({"description": "The Prometheus text exposition format",
+               "content": {"text/plain": {"schema": {"type": "string"}}}}),
+    );
+    doc["paths"]["/metrics"]["get"]["responses"]["401"] =
+        json!({"$ref": "#/components/responses/Unauthorized"});
 }
 
 /// The document as pretty JSON with a final newline: the exact bytes of `openapi/openapi.json`.
