@@ -228,7 +228,8 @@ fn summary_sheet(
     let table_top: RowNum = 7 + 12 + 1;
     axis_progress_table(sheet, report, table_top, styles)?;
     let chart = progress_by_axis_chart(report.axes.len(), table_top);
-    sheet.insert_chart(1, 3, &chart)?;
+    // Right of the territory's name, which spills from column B over the empty cells after it.
+    sheet.insert_chart(1, 6, &chart)?;
     Ok(())
 }
 
