@@ -10,71 +10,27 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use crate::domain::text_enum;
 use crate::error::ApiError;
 use model::NewEntry;
 
-/// What an entry is about (the contract's `entity_type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum EntityType {
-    Partner,
-    Convention,
-    Axis,
-    Objective,
-    Action,
-    Indicator,
-    Measurement,
-    Note,
-    Committee,
-    Membership,
-    User,
-    Session,
-}
-
-impl EntityType {
-    const ALL: [Self; 12] = [
-        Self::Partner,
-        Self::Convention,
-        Self::Axis,
-        Self::Objective,
-        Self::Action,
-        Self::Indicator,
-        Self::Measurement,
-        Self::Note,
-        Self::Committee,
-        Self::Membership,
-        Self::User,
-        Self::Session,
-    ];
-
-    /// The entity type named `text`, or the message a client is given.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|entity| entity.as_str() == text)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Self::ALL.iter().map(|e| e.as_str()).collect();
-                format!("must be one of {}", names.join(", "))
-            })
+text_enum!(
+    /// What an entry is about (the contract's `entity_type`).
+    EntityType {
+        Partner = "partner",
+        Convention = "convention",
+        Axis = "axis",
+        Objective = "objective",
+        Action = "action",
+        Indicator = "indicator",
+        Measurement = "measurement",
+        Note = "note",
+        Committee = "committee",
+        Membership = "membership",
+        User = "user",
+        Session = "session",
     }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Partner => "partner",
-            Self::Convention => "convention",
-            Self::Axis => "axis",
-            Self::Objective => "objective",
-            Self::Action => "action",
-            Self::Indicator => "indicator",
-            Self::Measurement => "measurement",
-            Self::Note => "note",
-            Self::Committee => "committee",
-            Self::Membership => "membership",
-            Self::User => "user",
-            Self::Session => "session",
-        }
-    }
-}
+);
 
 /// Fields that change on every write and say nothing of it.
 const BOOKKEEPING: &[&str] = &["version", "updated_at", "created_at"];

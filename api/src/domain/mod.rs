@@ -11,6 +11,8 @@ mod period;
 mod text;
 
 pub use email::Email;
+/// For the closed vocabularies that live with their module (the audit log's entity types).
+pub(crate) use enums::text_enum;
 pub use enums::{ActionStatus, CommitteeKind, ConventionStatus, PartnerKind, Role, StepStatus};
 pub use fields::{parse_list, At, Invalid};
 pub use indicator::{
